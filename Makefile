@@ -1,0 +1,36 @@
+# One virtual environment, made from requirements-dev.txt (which includes requirements.txt).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# make gifs SMOKE=1: the same configurations in smoke mode (few steps, offline data, runs/smoke-gifs/).
+SMOKE ?= 0
+
+.PHONY: venv demo test gifs bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps --editable .
+	touch $@
+
+venv: $(VENV)/.installed
+
+## demo: train report 001's GAN on the offline digits (~2 min on 2 CPU cores); writes gifs/keras_gan_digits.{gif,png}
+demo: venv
+	$(PY) -m gan_utils train keras_gan_digits
+
+## test: unit tests plus every notebook executed by nbval, in smoke mode
+test: venv
+	GAN_UTILS_SMOKE=1 $(PY) -m pytest --nbval-lax --nbval-current-env
+
+## gifs: every notebook configuration in full mode (downloads the datasets; a GPU is recommended)
+gifs: venv
+	GAN_UTILS_SMOKE=$(SMOKE) $(PY) -m gan_utils train all
+
+## bench: training speed against the reports' own loop, printed as ratios
+bench: venv
+	$(PY) benchmarks/train_speed.py
+
+clean:
+	rm -rf runs notebooks/runs .pytest_cache build *.egg-info

@@ -1,0 +1,154 @@
+"""Keras callbacks for GAN training: fixed-seed sample grids and GIFs, the reports' log lines, and a
+stop on non-finite losses. They work with any model that has ``generate`` and ``latent_dim``
+(``gan_utils.training.GAN``)."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import keras
+
+from gan_utils import viz
+from gan_utils.training import latent_points
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """Save a grid of samples from one fixed set of latent points every ``every`` epochs.
+
+    Frames are named ``{prefix}_{epoch:04d}.png`` under ``output_dir``, so a resumed run overwrites
+    (never duplicates) the frame of an epoch it repeats, and the GIF is built from the files on
+    disk. Because the latent points never change, frames compare: only the generator moved.
+
+    Args:
+        output_dir: folder for the frames (created if missing).
+        n_samples: number of images in the grid (16 gives the tutorial's 4x4).
+        seed: NumPy seed of the fixed latent points.
+        value_range: pixel range the generator produces ("sigmoid", "tanh" or (low, high)).
+        every: save every this many epochs (and always after the last epoch).
+        gif_path: when given, a GIF of all frames is written there at the end of training.
+        show: display each frame inline (in a notebook).
+        zoom: nearest-neighbour enlargement of the saved frames.
+    """
+
+    def __init__(
+        self,
+        output_dir,
+        n_samples: int = 16,
+        seed: int = 0,
+        value_range="tanh",
+        every: int = 1,
+        gif_path=None,
+        gif_frame_ms: int = 300,
+        show: bool = False,
+        zoom: int = 2,
+        prefix: str = "epoch",
+    ):
+        super().__init__()
+        if every < 1:
+            raise ValueError(f"every must be at least 1, got {every}.")
+        self.output_dir = Path(output_dir)
+        self.n_samples = n_samples
+        self.seed = seed
+        self.value_range = value_range
+        self.every = every
+        self.gif_path = gif_path
+        self.gif_frame_ms = gif_frame_ms
+        self.show = show
+        self.zoom = zoom
+        self.prefix = prefix
+        self.noise = None
+
+    def on_train_begin(self, logs=None):
+        self.noise = latent_points(self.n_samples, self.model.latent_dim, self.seed)
+
+    def frame_path(self, epoch: int) -> Path:
+        return self.output_dir / f"{self.prefix}_{epoch:04d}.png"
+
+    def frame_paths(self) -> list[Path]:
+        """The frames on disk, in epoch order (including those of an earlier, interrupted run)."""
+        pattern = re.compile(rf"{re.escape(self.prefix)}_(\d+)\.png$")
+        frames = [p for p in self.output_dir.glob(f"{self.prefix}_*.png") if pattern.match(p.name)]
+        return sorted(frames, key=lambda p: int(pattern.match(p.name).group(1)))
+
+    def save_frame(self, epoch: int) -> Path:
+        images = self.model.generate(self.noise)
+        grid = viz.image_grid(images, math.ceil(math.sqrt(self.n_samples)), self.value_range)
+        path = viz.save_image(viz.upscale(grid, self.zoom), self.frame_path(epoch))
+        if self.show:
+            viz.display_file(path)
+        return path
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every == 0 or (epoch + 1) == self.params.get("epochs"):
+            self.save_frame(epoch + 1)
+
+    def on_train_end(self, logs=None):
+        if self.gif_path is not None and self.frame_paths():
+            viz.write_gif(self.frame_paths(), self.gif_path, duration_ms=self.gif_frame_ms)
+
+
+class ReportLogger(keras.callbacks.Callback):
+    """Print the reports' log line ``>epoch, batch/n, d=..., g=...`` every ``every`` batches.
+
+    Keras passes running epoch means to batch callbacks; the per-batch losses the reports print are
+    recovered from two consecutive means (``k*m_k - (k-1)*m_{k-1}``), since every batch has the same
+    size. ``print_fn`` can be swapped (tests collect the lines).
+    """
+
+    def __init__(self, every: int = 1, print_fn=print):
+        super().__init__()
+        self.every = every
+        self.print_fn = print_fn
+        self.lines: list[str] = []
+        self._epoch = 0
+        self._previous_means = {}
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch + 1
+        self._previous_means = {"d_loss": 0.0, "g_loss": 0.0}
+
+    def on_train_batch_end(self, batch, logs=None):
+        logs = logs or {}
+        count = batch + 1
+        current = {}
+        for name in ("d_loss", "g_loss"):
+            mean = float(logs.get(name, math.nan))
+            current[name] = count * mean - batch * self._previous_means[name]
+            self._previous_means[name] = mean
+        if count % self.every == 0 or count == self.params.get("steps"):
+            line = (
+                f">{self._epoch}, {count}/{self.params.get('steps') or '?'}, "
+                f"d={current['d_loss']:.3f}, g={current['g_loss']:.3f}"
+            )
+            self.lines.append(line)
+            self.print_fn(line)
+
+
+class StopOnNonFiniteLoss(keras.callbacks.Callback):
+    """Stop training at the first NaN or infinite loss, naming the epoch, step and values.
+
+    Raises ``FloatingPointError`` so a notebook cell fails loudly; checkpoints already written
+    (the last good ones) are left untouched.
+    """
+
+    def __init__(self, monitor=("d_loss", "g_loss")):
+        super().__init__()
+        self.monitor = tuple(monitor)
+        self._epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch + 1
+
+    def on_train_batch_end(self, batch, logs=None):
+        logs = logs or {}
+        bad = {name: logs[name] for name in self.monitor if name in logs and not math.isfinite(logs[name])}
+        if bad:
+            self.model.stop_training = True
+            values = ", ".join(f"{name}={value}" for name, value in bad.items())
+            raise FloatingPointError(
+                f"Non-finite loss at epoch {self._epoch}, step {batch + 1}: {values}. Training "
+                "stopped; the last checkpoint written before this step is kept. Try a lower "
+                "learning rate, or check the input images for NaN values."
+            )

@@ -1,0 +1,228 @@
+"""Datasets as validated arrays and as tf.data pipelines.
+
+``load_dataset`` returns images scaled to the value range of the generator's output activation
+(``"sigmoid"`` -> [0, 1], ``"tanh"`` -> [-1, 1]) and integer labels. MNIST, Fashion-MNIST and
+CIFAR-10 come from ``keras.datasets`` (downloaded on first use); ``digits`` is scikit-learn's
+embedded 8x8 handwritten digits, upsampled, and needs no network. In smoke mode every dataset is
+replaced by the digits resized to that dataset's shape, so a notebook runs offline unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gan_utils.config import smoke_mode
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    name: str
+    image_shape: tuple[int, int, int]
+    class_names: tuple[str, ...]
+
+
+DATASETS = {
+    "mnist": DatasetInfo("mnist", (28, 28, 1), tuple(str(d) for d in range(10))),
+    "fashion_mnist": DatasetInfo(
+        "fashion_mnist",
+        (28, 28, 1),
+        ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
+    ),
+    "cifar10": DatasetInfo(
+        "cifar10",
+        (32, 32, 3),
+        ("airplane", "automobile", "bird", "cat", "deer",
+         "dog", "frog", "horse", "ship", "truck"),
+    ),
+    "digits": DatasetInfo("digits", (28, 28, 1), tuple(str(d) for d in range(10))),
+}
+SPLITS = ("train", "test")
+VALUE_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+
+
+def dataset_info(name: str) -> DatasetInfo:
+    """The shape and class names of a dataset; a clear error for an unknown name."""
+    try:
+        return DATASETS[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"Unknown dataset {name!r}; accepted names are {sorted(DATASETS)}."
+        ) from None
+
+
+def resolve_value_range(value_range) -> tuple[float, float]:
+    """Accept an output activation name ("sigmoid", "tanh") or a (low, high) pair."""
+    if isinstance(value_range, str):
+        if value_range not in VALUE_RANGES:
+            raise ValueError(
+                f"Unknown value range {value_range!r}; accepted are {sorted(VALUE_RANGES)} "
+                "or a (low, high) pair."
+            )
+        return VALUE_RANGES[value_range]
+    try:
+        low, high = (float(v) for v in value_range)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"value_range must be {sorted(VALUE_RANGES)} or a (low, high) pair, got {value_range!r}."
+        ) from None
+    if not low < high:
+        raise ValueError(f"value_range needs low < high, got {value_range!r}.")
+    return low, high
+
+
+def check_images(images, image_shape=None, name="images") -> np.ndarray:
+    """Validate a batch of images and return it as (n, height, width, channels).
+
+    Accepts (n, h, w) grayscale arrays (a channel axis is added). Raises ValueError naming the
+    offending shape, dtype or value when the array is not a non-empty, finite batch of images of
+    ``image_shape``.
+    """
+    array = np.asarray(images)
+    if array.dtype == object or not (
+        np.issubdtype(array.dtype, np.number) or array.dtype == bool
+    ):
+        raise ValueError(f"{name} must be a numeric array, got dtype {array.dtype}.")
+    if array.ndim == 3:
+        array = array[..., np.newaxis]
+    if array.ndim != 4:
+        raise ValueError(
+            f"{name} must have shape (n, height, width) or (n, height, width, channels), "
+            f"got shape {array.shape}."
+        )
+    if array.shape[0] == 0:
+        raise ValueError(f"{name} is empty (shape {array.shape}).")
+    if image_shape is not None and tuple(array.shape[1:]) != tuple(image_shape):
+        raise ValueError(
+            f"{name} have shape {tuple(array.shape[1:])} per image; expected {tuple(image_shape)}."
+        )
+    if np.issubdtype(array.dtype, np.floating) and not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contain NaN or infinite values.")
+    return array
+
+
+def check_labels(labels, n_images: int, n_classes: int | None = None, name="labels") -> np.ndarray:
+    """Validate integer class labels of shape (n,) or (n, 1) and return them as int32 (n,)."""
+    array = np.asarray(labels)
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]  # CIFAR-10 ships labels as (n, 1)
+    if array.ndim != 1 or array.shape[0] != n_images:
+        raise ValueError(
+            f"{name} must have shape ({n_images},) to match the images, got {np.shape(labels)}."
+        )
+    if not np.issubdtype(array.dtype, np.integer):
+        raise ValueError(f"{name} must be integers, got dtype {array.dtype}.")
+    if n_classes is not None and array.size and (array.min() < 0 or array.max() >= n_classes):
+        raise ValueError(
+            f"{name} must lie in 0..{n_classes - 1}, got values from {array.min()} to {array.max()}."
+        )
+    return array.astype(np.int32)
+
+
+def scale_images(images, value_range=(-1.0, 1.0), source_range=(0.0, 255.0)) -> np.ndarray:
+    """Map pixel values linearly from ``source_range`` to ``value_range`` as float32."""
+    low, high = resolve_value_range(value_range)
+    src_low, src_high = source_range
+    unit = (np.asarray(images, dtype=np.float32) - src_low) / (src_high - src_low)
+    return (unit * (high - low) + low).astype(np.float32)
+
+
+def _load_keras_dataset(name: str, split: str):
+    import keras
+
+    module = getattr(keras.datasets, name)
+    try:
+        (x_train, y_train), (x_test, y_test) = module.load_data()
+    except Exception as error:  # keras raises plain Exception for failed downloads
+        raise RuntimeError(
+            f"Could not load {name!r} through keras.datasets ({type(error).__name__}: {error}). "
+            "Without internet, set GAN_UTILS_SMOKE=1 to use the offline digits instead; if the "
+            f"download was interrupted, delete the cached files under ~/.keras/datasets and retry."
+        ) from error
+    return (x_train, y_train) if split == "train" else (x_test, y_test)
+
+
+def _load_digits(split: str, image_shape) -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's 1,797 8x8 digits (values 0..16), resized to ``image_shape`` in 0..255."""
+    import tensorflow as tf
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    digits = load_digits()
+    images = digits.images[..., np.newaxis].astype(np.float32) * (255.0 / 16.0)
+    # A fixed stratified split so "train" and "test" never share an image.
+    x_train, x_test, y_train, y_test = train_test_split(
+        images, digits.target, test_size=0.2, random_state=0, stratify=digits.target
+    )
+    x, y = (x_train, y_train) if split == "train" else (x_test, y_test)
+    height, width, channels = image_shape
+    resized = tf.image.resize(x, (height, width), method="bilinear").numpy()
+    resized = np.clip(np.repeat(resized, channels, axis=-1), 0.0, 255.0)
+    return resized, y
+
+
+def load_dataset(
+    name: str,
+    split: str = "train",
+    value_range="tanh",
+    smoke: bool | None = None,
+    max_samples: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Load a dataset as (images, labels): float32 (n, h, w, c) in ``value_range``, int32 (n,).
+
+    Args:
+        name: one of ``DATASETS`` ("mnist", "fashion_mnist", "cifar10", "digits").
+        split: "train" or "test".
+        value_range: the generator's output activation ("sigmoid" or "tanh") or a (low, high) pair.
+        smoke: use the offline digits resized to this dataset's shape; defaults to smoke mode.
+        max_samples: keep only the first n images (after loading), for quick runs.
+    """
+    info = dataset_info(name)
+    if split not in SPLITS:
+        raise ValueError(f"Unknown split {split!r}; accepted are {list(SPLITS)}.")
+    if smoke is None:
+        smoke = smoke_mode()
+    if name == "digits" or smoke:
+        if name != "digits":
+            print(
+                f"Smoke mode: {name} is replaced by scikit-learn's digits resized to "
+                f"{info.image_shape} (offline, {split} split)."
+            )
+        raw_images, raw_labels = _load_digits(split, info.image_shape)
+    else:
+        raw_images, raw_labels = _load_keras_dataset(name, split)
+    images = check_images(raw_images, info.image_shape, name=f"{name} images")
+    labels = check_labels(raw_labels, len(images), len(info.class_names), name=f"{name} labels")
+    if max_samples is not None:
+        if max_samples < 1:
+            raise ValueError(f"max_samples must be at least 1, got {max_samples}.")
+        images, labels = images[:max_samples], labels[:max_samples]
+    return scale_images(images, value_range), labels
+
+
+def make_dataset(images, labels=None, batch_size: int = 256, shuffle: bool = True, seed=None):
+    """A tf.data pipeline of full batches: shuffle, batch (dropping the ragged tail), prefetch.
+
+    Yields image batches, or (images, labels) batches when labels are given. Dropping the last
+    partial batch keeps every batch the same shape, so the train step is traced once.
+    """
+    import tensorflow as tf
+
+    images = check_images(images).astype(np.float32)
+    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+    if batch_size > len(images):
+        raise ValueError(
+            f"batch_size {batch_size} is larger than the {len(images)} images; "
+            "every batch would be dropped. Use a batch size of at most the number of images."
+        )
+    if labels is None:
+        pipeline = tf.data.Dataset.from_tensor_slices(images)
+    else:
+        labels = check_labels(labels, len(images))
+        pipeline = tf.data.Dataset.from_tensor_slices((images, labels))
+    if shuffle:
+        pipeline = pipeline.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+    return pipeline.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)

@@ -1,0 +1,153 @@
+"""Image grids, loss plots and GIFs. Every file is written to a temporary name and moved into place,
+so an interrupted run never leaves a half-written PNG or GIF behind."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from gan_utils.data import check_images, resolve_value_range
+
+
+@contextlib.contextmanager
+def atomic_path(path):
+    """Yield a temporary path next to ``path``; on success move it onto ``path``, else delete it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+    os.close(handle)
+    try:
+        yield Path(temporary)
+        # mkstemp creates the file private (0600); give the result the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(temporary)
+        raise
+
+
+def to_uint8(images, value_range=(0.0, 1.0)) -> np.ndarray:
+    """Map images from ``value_range`` ("sigmoid", "tanh" or (low, high)) to uint8, clipping."""
+    low, high = resolve_value_range(value_range)
+    unit = (np.asarray(images, dtype=np.float32) - low) / (high - low)
+    return np.round(np.clip(unit, 0.0, 1.0) * 255.0).astype(np.uint8)
+
+
+def image_grid(images, ncols: int | None = None, value_range=(0.0, 1.0), padding: int = 2) -> np.ndarray:
+    """Tile a batch of images into one uint8 picture (height, width) or (height, width, 3).
+
+    ``ncols`` defaults to the smallest square that holds the batch; gaps are ``padding`` pixels.
+    """
+    batch = to_uint8(check_images(images), value_range)
+    count, height, width, channels = batch.shape
+    ncols = ncols or math.ceil(math.sqrt(count))
+    nrows = math.ceil(count / ncols)
+    grid = np.full(
+        (nrows * (height + padding) + padding, ncols * (width + padding) + padding, channels),
+        255, dtype=np.uint8,
+    )
+    for index, image in enumerate(batch):
+        row, col = divmod(index, ncols)
+        top, left = padding + row * (height + padding), padding + col * (width + padding)
+        grid[top : top + height, left : left + width] = image
+    return grid[..., 0] if channels == 1 else grid
+
+
+def upscale(picture: np.ndarray, factor: int) -> np.ndarray:
+    """Nearest-neighbour enlargement, so 28x28 samples stay crisp in a GIF viewer."""
+    return np.repeat(np.repeat(picture, factor, axis=0), factor, axis=1)
+
+
+def save_image(picture: np.ndarray, path) -> Path:
+    """Write a uint8 picture (PNG by the file's extension), atomically."""
+    import imageio.v3 as iio
+
+    with atomic_path(path) as temporary:
+        iio.imwrite(temporary, picture)
+    return Path(path)
+
+
+def write_gif(frames, path, duration_ms: int = 200, loop: int = 0) -> Path:
+    """Write frames (uint8 arrays or image file paths) as a GIF, ``duration_ms`` per frame.
+
+    ``loop=0`` loops forever. All frames must have the same size.
+    """
+    import imageio.v3 as iio
+
+    pictures = [iio.imread(f) if isinstance(f, (str, Path)) else np.asarray(f) for f in frames]
+    if not pictures:
+        raise ValueError(f"No frames to write to {path}.")
+    shapes = {p.shape for p in pictures}
+    if len(shapes) > 1:
+        raise ValueError(f"All GIF frames must have the same shape, got {sorted(shapes)}.")
+    with atomic_path(path) as temporary:
+        iio.imwrite(temporary, np.stack(pictures), extension=".gif", duration=duration_ms, loop=loop)
+    return Path(path)
+
+
+def history_dict(history) -> dict:
+    """Accept a keras History, or a dict of metric name -> list of values."""
+    return dict(getattr(history, "history", history))
+
+
+def plot_losses(history, path=None, title: str | None = None):
+    """Loss curves (d_loss, g_loss) and discriminator accuracies (real_acc, fake_acc) per epoch.
+
+    Returns the matplotlib Figure; also saves it when ``path`` is given.
+    """
+    import matplotlib.pyplot as plt
+
+    values = history_dict(history)
+    fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(11, 3.8))
+    for name in ("d_loss", "g_loss"):
+        if name in values:
+            epochs = np.arange(1, len(values[name]) + 1)
+            loss_ax.plot(epochs, values[name], marker="o", label=name)
+    loss_ax.set(xlabel="epoch", ylabel="loss", title="Losses")
+    loss_ax.legend()
+    for name in ("real_acc", "fake_acc"):
+        if name in values:
+            epochs = np.arange(1, len(values[name]) + 1)
+            acc_ax.plot(epochs, values[name], marker="o", label=name)
+    acc_ax.axhline(0.5, color="gray", linestyle=":", label="chance")
+    acc_ax.set(xlabel="epoch", ylabel="accuracy", ylim=(-0.02, 1.02), title="Discriminator accuracy")
+    acc_ax.legend()
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    if path is not None:
+        with atomic_path(path) as temporary:
+            fig.savefig(temporary, dpi=100)
+    return fig
+
+
+def show_images(images, ncols=None, value_range=(0.0, 1.0), title=None, scale: float = 0.6):
+    """Show a batch of images as one grid in a matplotlib figure (returned)."""
+    import matplotlib.pyplot as plt
+
+    grid = image_grid(images, ncols, value_range)
+    fig, ax = plt.subplots(figsize=(max(2.0, grid.shape[1] / 28 * scale),) * 2)
+    ax.imshow(grid, cmap="gray" if grid.ndim == 2 else None, vmin=0, vmax=255)
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def display_file(path) -> None:
+    """Show a PNG/GIF inline when running in a notebook; do nothing elsewhere."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import Image, display
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        display(Image(filename=str(path)))

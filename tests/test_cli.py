@@ -1,0 +1,44 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import imageio.v3 as iio
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "gan_utils", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})},
+    )
+
+
+def test_train_all_in_smoke_mode_writes_gifs_and_grids(tmp_path):
+    """What `make gifs SMOKE=1` runs: every configuration, offline, one GIF and grid each."""
+    result = run_cli("train", "all", "--run-dir", str(tmp_path / "runs"), "--gif-dir", str(tmp_path / "gifs"),
+                     env={"GAN_UTILS_SMOKE": "1"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "SMOKE MODE" in result.stdout
+    for name in ("keras_gan_mnist", "keras_gan_digits"):
+        frames = iio.imread(tmp_path / "gifs" / f"{name}.gif", index=None)
+        assert frames.shape[0] == 2  # one frame per smoke epoch
+        assert iio.imread(tmp_path / "gifs" / f"{name}.png").ndim == 2
+        summary = json.loads((tmp_path / "runs" / name / "summary.json").read_text())
+        assert summary["smoke"] is True
+        assert summary["params"] == {"generator": 1_164_289, "discriminator": 40_705}
+        assert 0 <= summary["test_accuracy"]["real"] <= 1
+
+
+def test_unknown_configuration_is_named(tmp_path):
+    result = run_cli("train", "keras_gan_imagenet", "--smoke")
+    assert result.returncode == 2
+    assert "'keras_gan_imagenet'" in result.stderr and "keras_gan_mnist" in result.stderr
+
+
+def test_list_names_every_configuration():
+    result = run_cli("list")
+    assert result.returncode == 0
+    assert "keras_gan_mnist" in result.stdout and "01_keras_gan_mnist.ipynb" in result.stdout

@@ -1,0 +1,71 @@
+import numpy as np
+import pytest
+
+from gan_utils import models
+
+
+def test_report001_parameter_counts_match_the_report():
+    generator, discriminator = models.build_gan_models("keras_gan_report001")
+    assert discriminator.count_params() == 40_705
+    assert generator.count_params() == 1_164_289
+    assert models.check_param_counts("keras_gan_report001", generator, discriminator) == {
+        "generator": 1_164_289,
+        "discriminator": 40_705,
+    }
+
+
+def test_report001_layers_follow_the_report():
+    generator, discriminator = models.build_gan_models("keras_gan_report001")
+    assert [layer.output.shape[1:] for layer in discriminator.layers if "conv" in layer.name] == [
+        (14, 14, 64),
+        (7, 7, 64),
+    ]
+    assert generator.layers[0].output.shape[1:] == (6272,)
+    assert generator.output_shape == (None, 28, 28, 1)
+    assert generator.layers[-1].activation.__name__ == "sigmoid"
+
+
+def test_report000_variant():
+    generator, discriminator = models.build_gan_models("keras_gan_report000")
+    assert generator.layers[0].output.shape[1:] == (128 * 14 * 14,)
+    transposes = [layer for layer in generator.layers if "transpose" in layer.name]
+    assert len(transposes) == 1
+    assert generator.layers[-1].kernel.shape[:2] == (7, 7)
+    convs = [layer for layer in discriminator.layers if layer.name.startswith("conv")]
+    assert [layer.filters for layer in convs] == [64, 128]
+    assert [layer.rate for layer in discriminator.layers if "dropout" in layer.name] == [0.4, 0.4]
+
+
+def test_generator_outputs_are_images_in_the_sigmoid_range():
+    generator, discriminator = models.build_gan_models("keras_gan_report001")
+    images = generator(np.random.default_rng(0).standard_normal((3, 100)).astype("float32"))
+    assert images.shape == (3, 28, 28, 1)
+    assert float(np.min(images)) >= 0.0 and float(np.max(images)) <= 1.0
+    assert discriminator(images).shape == (3, 1)
+
+
+def test_other_image_shapes_are_built():
+    generator, discriminator = models.build_gan_models("keras_gan_report001", (32, 32, 3), latent_dim=8)
+    assert generator.output_shape == (None, 32, 32, 3)
+    assert discriminator.input_shape == (None, 32, 32, 3)
+
+
+def test_unknown_architecture_names_the_accepted_ones():
+    with pytest.raises(ValueError, match="'nope'.*keras_gan_report000.*keras_gan_report001"):
+        models.build_gan_models("nope")
+
+
+def test_unreachable_image_shape_is_rejected():
+    with pytest.raises(ValueError, match=r"\(30, 30, 1\).*multiples of 4"):
+        models.build_gan_models("keras_gan_report001", (30, 30, 1))
+
+
+def test_bad_latent_dim_is_rejected():
+    with pytest.raises(ValueError, match="latent_dim must be a positive integer, got 0"):
+        models.keras_gan_generator(latent_dim=0)
+
+
+def test_discriminator_rejects_wrong_image_shape():
+    _, discriminator = models.build_gan_models("keras_gan_report001")
+    with pytest.raises(ValueError):
+        discriminator(np.zeros((2, 32, 32, 3), "float32"))

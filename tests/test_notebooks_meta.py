@@ -1,0 +1,45 @@
+"""Checks on the notebooks as files; nbval executes them (``make test``)."""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from gan_utils import configs
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+README = (ROOT / "README.md").read_text()
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_without_outputs(path):
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: strip outputs"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_installs_gan_utils_and_reads_the_smoke_switch(path):
+    sources = [cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+    assert "pip" in sources[0] and "gan_utils" in sources[0]
+    assert any("smoke_mode()" in source for source in sources[:3])
+    assert any("banner()" in source for source in sources[:3])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_readme_links_the_notebook_to_colab(path):
+    assert re.search(rf"colab\.research\.google\.com/github/[^)]+/notebooks/{re.escape(path.name)}", README)
+
+
+def test_every_configuration_names_an_existing_notebook():
+    names = {path.name for path in NOTEBOOKS}
+    for config in configs.CONFIGS.values():
+        assert config.notebook in names

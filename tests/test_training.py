@@ -1,0 +1,98 @@
+import math
+
+import keras
+import numpy as np
+import pytest
+
+from conftest import random_images, tiny_gan_models
+from gan_utils import callbacks, data, training
+
+
+def test_a_few_hundred_steps_on_digits_learn(digits_sigmoid):
+    """The discriminator leaves chance, the generator's images move towards the data, nothing NaNs."""
+    images, _ = digits_sigmoid
+    keras.utils.set_random_seed(0)
+    gan = training.GAN(*tiny_gan_models(), seed=0)
+    gan.compile()
+    noise = training.latent_points(256, gan.latent_dim, seed=1)
+    real_mean = images.mean(axis=0)
+    before = np.abs(gan.generate(noise).mean(axis=0) - real_mean).mean()
+
+    history = gan.fit(data.make_dataset(images, batch_size=64, seed=0), epochs=14, verbose=0)  # 308 steps
+
+    values = history.history
+    assert set(values) == {"d_loss", "g_loss", "real_acc", "fake_acc"}
+    assert all(math.isfinite(v) for name in ("d_loss", "g_loss") for v in values[name])
+    # An untrained discriminator sits at 50%; a learning one separates the two sets.
+    assert max(values["real_acc"]) > 0.9
+    assert max(values["fake_acc"]) > 0.75
+    after = np.abs(gan.generate(noise).mean(axis=0) - real_mean).mean()
+    assert after < 0.5 * before, (before, after)
+
+
+def test_evaluate_reports_accuracy_on_held_out_real_and_fresh_fakes(tiny_gan):
+    result = tiny_gan.evaluate(random_images(16), batch_size=8, return_dict=True, verbose=0)
+    assert set(result) == {"d_loss", "g_loss", "real_acc", "fake_acc"}
+    assert 0.0 <= result["real_acc"] <= 1.0 and 0.0 <= result["fake_acc"] <= 1.0
+
+
+def test_swapped_labels_train_the_discriminator_the_other_way():
+    images = random_images(64)
+
+    def separation_after_training(real_label, fake_label):
+        """mean D(real) - mean D(fake) after a few discriminator-only steps (generator frozen)."""
+        keras.utils.set_random_seed(0)
+        gan = training.GAN(*tiny_gan_models(), real_label=real_label, fake_label=fake_label, seed=0)
+        gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.SGD(0.0))
+        gan.fit(images, batch_size=16, epochs=5, verbose=0)
+        fakes = gan.generate(training.latent_points(64, gan.latent_dim))
+        return float(np.mean(gan.discriminator(images)) - np.mean(gan.discriminator(fakes)))
+
+    assert separation_after_training(1.0, 0.0) > 0.1  # real images score higher than fakes
+    assert separation_after_training(0.0, 1.0) < -0.1  # ... and lower when the labels are swapped
+
+
+def test_same_seed_same_training():
+    def run():
+        keras.utils.set_random_seed(7)
+        gan = training.GAN(*tiny_gan_models(), seed=7)
+        gan.compile()
+        history = gan.fit(data.make_dataset(random_images(32), batch_size=16, seed=7), epochs=2, verbose=0)
+        return history.history["d_loss"], gan.generate(training.latent_points(2, gan.latent_dim))
+
+    (loss_a, images_a), (loss_b, images_b) = run(), run()
+    np.testing.assert_allclose(loss_a, loss_b, rtol=1e-6)
+    np.testing.assert_allclose(images_a, images_b, atol=1e-6)
+
+
+def test_fit_accepts_image_label_pairs(tiny_gan):
+    pipeline = data.make_dataset(random_images(16), np.arange(16) % 10, batch_size=8)
+    history = tiny_gan.fit(pipeline, epochs=1, verbose=0)
+    assert len(history.history["g_loss"]) == 1
+
+
+def test_mismatched_models_and_labels_are_rejected():
+    generator, _ = tiny_gan_models()
+    _, other_discriminator = tiny_gan_models(image_shape=(32, 32, 3))
+    with pytest.raises(ValueError, match=r"\(28, 28, 1\).*\(32, 32, 3\)"):
+        training.GAN(generator, other_discriminator)
+    with pytest.raises(ValueError, match="must differ"):
+        training.GAN(*tiny_gan_models(), real_label=1, fake_label=1)
+    gan = training.GAN(*tiny_gan_models())
+    with pytest.raises(ValueError, match="'wasserstein'.*minimax.*non_saturating"):
+        gan.compile(generator_loss="wasserstein")
+    with pytest.raises(ValueError, match=r"shape \(n, 16\)"):
+        gan.generate(np.zeros((2, 100)))
+
+
+def test_nan_loss_stops_with_epoch_and_step():
+    gan = training.GAN(*tiny_gan_models(), seed=0)
+    gan.compile()
+    images = random_images(32)
+    images[20:] = np.nan  # the third batch of 8 is poisoned
+    with pytest.raises(FloatingPointError, match="epoch 1, step 3: d_loss=nan"):
+        gan.fit(images, batch_size=8, epochs=1, verbose=0, callbacks=[callbacks.StopOnNonFiniteLoss()])
+
+
+def test_default_jit_compile_is_off_without_a_gpu():
+    assert training.default_jit_compile() is False
