@@ -2,6 +2,7 @@
 
     python -m gan_utils list
     python -m gan_utils train keras_gan_digits            # the demo: offline, ~2 minutes on a CPU
+    # Interrupted? Run the same command again: it resumes from runs/NAME/backup.
     GAN_UTILS_SMOKE=1 python -m gan_utils train keras_gan_mnist --gif-dir runs/smoke-gifs
 """
 
@@ -27,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
         help="folder for NAME.gif and NAME.png (default: gifs/, or runs/smoke-gifs/ in smoke mode)",
     )
     train.add_argument("--smoke", action="store_true", help=f"smoke mode (same as {SMOKE_ENV_VAR}=1)")
+    train.add_argument("--epochs", type=int, default=None, help="override the configuration's epochs")
     return parser
 
 
@@ -52,11 +54,12 @@ def main(argv=None) -> int:
     print(banner())
     for config in selected:
         print(f"== {config.name}: {config.dataset}, {config.architecture} ({config.notebook})")
-        summary = configs.train(config, f"{args.run_dir}/{config.name}", gif_dir, smoke=smoke)
+        summary = configs.train(config, f"{args.run_dir}/{config.name}", gif_dir, smoke=smoke, epochs=args.epochs)
         accuracy = summary["test_accuracy"]
         print(
-            f"{config.name}: {summary['seconds']:.0f} s, discriminator accuracy on held-out real "
-            f"{accuracy['real']:.0%}, on fake {accuracy['fake']:.0%}; wrote {summary['outputs'].get('gif')}"
+            f"{config.name}: {summary['epochs_completed']} epochs ({summary['seconds_this_run']:.0f} s in "
+            f"this run), discriminator accuracy on held-out real {accuracy['real']:.0%}, on fake "
+            f"{accuracy['fake']:.0%}; wrote {summary['outputs'].get('gif')}"
         )
     return 0
 

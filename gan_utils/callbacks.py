@@ -4,6 +4,7 @@ stop on non-finite losses. They work with any model that has ``generate`` and ``
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 from pathlib import Path
@@ -152,3 +153,64 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
                 "stopped; the last checkpoint written before this step is kept. Try a lower "
                 "learning rate, or check the input images for NaN values."
             )
+
+
+class PeriodicCheckpoint(keras.callbacks.Callback):
+    """Save the whole GAN's weights (both networks and both optimizers) every ``every`` epochs as
+    ``{folder}/epoch_{epoch:03d}.weights.h5``, like the TensorFlow tutorial's checkpoint every 15
+    epochs. Written to a temporary name and moved into place."""
+
+    def __init__(self, folder, every: int = 15):
+        super().__init__()
+        if every < 1:
+            raise ValueError(f"every must be at least 1, got {every}.")
+        self.folder = Path(folder)
+        self.every = every
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every == 0:
+            with viz.atomic_path(self.folder / f"epoch_{epoch + 1:03d}.weights.h5") as temporary:
+                self.model.save_weights(temporary)
+
+
+def resumable_callbacks(run_dir, sample_grid: SampleGrid | None = None, checkpoint_every: int | None = None):
+    """Callbacks that make ``fit`` resumable: run the same ``fit`` again after an interruption
+    (Ctrl-C, kernel restart, SIGTERM, a killed process) and it continues from the last finished
+    epoch with the same optimizer state, epoch count and sample seed.
+
+    Order matters: the sample frame and the history row of an epoch are written before that epoch's
+    backup, so an interruption between them repeats the epoch (overwriting its frame and adding a
+    row that ``read_history`` drops) instead of losing it. The backup is kept after training, so
+    running a finished ``fit`` again does nothing; delete ``run_dir`` to start over.
+    """
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    chain = [sample_grid] if sample_grid is not None else []
+    chain.append(keras.callbacks.CSVLogger(str(run_dir / "history.csv"), append=True))
+    if checkpoint_every:
+        chain.append(PeriodicCheckpoint(run_dir / "checkpoints", checkpoint_every))
+    chain.append(StopOnNonFiniteLoss())
+    chain.append(
+        keras.callbacks.BackupAndRestore(
+            str(run_dir / "backup"), double_checkpoint=True, delete_checkpoint=False
+        )
+    )
+    return chain
+
+
+def read_history(csv_path) -> dict:
+    """The per-epoch metrics CSVLogger wrote, across resumed runs: the last row of each epoch wins."""
+    rows = {}
+    path = Path(csv_path)
+    if not path.exists():
+        return {}
+    with path.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            rows[int(row["epoch"])] = row
+    history: dict[str, list[float]] = {}
+    for epoch in sorted(rows):
+        for name, value in rows[epoch].items():
+            if name != "epoch":
+                history.setdefault(name, []).append(math.nan if value == "NA" else float(value))
+    # CSVLogger writes "NA" for validation metrics when there is no validation data.
+    return {name: values for name, values in history.items() if not all(map(math.isnan, values))}

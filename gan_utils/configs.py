@@ -18,6 +18,7 @@ import keras
 
 from gan_utils import callbacks, data, models, training, viz
 from gan_utils.config import smoke_mode
+from gan_utils.training import latent_points
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class TrainConfig:
     latent_dim: int = 100
     seed: int = 0
     sample_every: int = 1  # epochs between sample-grid frames
+    checkpoint_every: int | None = None  # epochs between kept checkpoints (resuming needs none)
     smoke_epochs: int = 2
     smoke_max_samples: int = 256
     smoke_batch_size: int = 32
@@ -42,7 +44,8 @@ class TrainConfig:
         if not smoke:
             return self
         return dataclasses.replace(
-            self, epochs=self.smoke_epochs, batch_size=self.smoke_batch_size, sample_every=1
+            self, epochs=self.smoke_epochs, batch_size=self.smoke_batch_size, sample_every=1,
+            checkpoint_every=1 if self.checkpoint_every else None,
         )
 
 
@@ -63,7 +66,7 @@ CONFIGS = {
         dataset="digits",
         architecture="keras_gan_report001",
         batch_size=64,
-        epochs=12,
+        epochs=20,
     ),
 }
 
@@ -75,15 +78,28 @@ def get_config(name: str) -> TrainConfig:
         raise ValueError(f"Unknown configuration {name!r}; accepted are {sorted(CONFIGS)}.") from None
 
 
-def train(config: TrainConfig, run_dir, gif_dir=None, smoke: bool | None = None, verbose="auto") -> dict:
-    """Train a configuration end to end; return its history, final accuracies and output paths.
+def train(
+    config: TrainConfig,
+    run_dir,
+    gif_dir=None,
+    smoke: bool | None = None,
+    epochs: int | None = None,
+    verbose="auto",
+) -> dict:
+    """Train a configuration end to end, resuming from ``run_dir`` if an earlier run was cut off.
 
-    Writes sample-grid frames under ``run_dir/frames``, the loss plot to ``run_dir/losses.png``, a
-    summary to ``run_dir/summary.json``, and (when ``gif_dir`` is given) ``{name}.gif`` and
-    ``{name}.png`` (the last grid) into ``gif_dir``.
+    Writes sample-grid frames under ``run_dir/frames``, the per-epoch history to
+    ``run_dir/history.csv``, the backup that resuming needs under ``run_dir/backup``, the loss plot
+    to ``run_dir/losses.png`` and a summary to ``run_dir/summary.json``; with ``gif_dir``, also
+    ``{name}.gif`` and ``{name}.png`` (the last grid). ``epochs`` overrides the configuration's.
+    Returns the summary.
     """
     smoke = smoke_mode() if smoke is None else smoke
     config = config.for_mode(smoke)
+    if epochs is not None:
+        if epochs < 1:
+            raise ValueError(f"epochs must be at least 1, got {epochs}.")
+        config = dataclasses.replace(config, epochs=epochs)
     run_dir = Path(run_dir)
     keras.utils.set_random_seed(config.seed)
 
@@ -109,13 +125,14 @@ def train(config: TrainConfig, run_dir, gif_dir=None, smoke: bool | None = None,
         gif_path=gif_path,
     )
     started = time.perf_counter()
-    history = gan.fit(
+    gan.fit(
         data.make_dataset(images, batch_size=config.batch_size, seed=config.seed),
         epochs=config.epochs,
-        callbacks=[samples, callbacks.StopOnNonFiniteLoss()],
+        callbacks=callbacks.resumable_callbacks(run_dir, samples, config.checkpoint_every),
         verbose=verbose,
     )
     seconds = time.perf_counter() - started
+    history = callbacks.read_history(run_dir / "history.csv")
     evaluation = gan.evaluate(
         data.make_dataset(test_images, batch_size=config.batch_size, shuffle=False),
         return_dict=True,
@@ -124,17 +141,17 @@ def train(config: TrainConfig, run_dir, gif_dir=None, smoke: bool | None = None,
     viz.plot_losses(history, run_dir / "losses.png", title=config.name)
     outputs = {"frames": [str(p) for p in samples.frame_paths()], "losses": str(run_dir / "losses.png")}
     if gif_dir is not None:
-        last_grid = viz.save_image(viz.image_grid(
-            gan.generate(samples.noise), value_range=spec.output_activation
-        ), Path(gif_dir) / f"{config.name}.png")
-        outputs.update(gif=str(gif_path), grid=str(last_grid))
+        grid = viz.image_grid(gan.generate(latent_points(16, config.latent_dim, config.seed)),
+                              value_range=spec.output_activation)
+        outputs.update(gif=str(gif_path), grid=str(viz.save_image(viz.upscale(grid, 3), Path(gif_dir) / f"{config.name}.png")))
     summary = {
         "config": dataclasses.asdict(config),
         "smoke": smoke,
         "params": param_counts,
-        "history": history.history,
+        "epochs_completed": len(history.get("d_loss", [])),
+        "history": history,
         "test_accuracy": {"real": evaluation["real_acc"], "fake": evaluation["fake_acc"]},
-        "seconds": seconds,
+        "seconds_this_run": seconds,
         "outputs": outputs,
     }
     with viz.atomic_path(run_dir / "summary.json") as temporary:

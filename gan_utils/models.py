@@ -79,7 +79,100 @@ def keras_gan_discriminator(
         model.add(layers.LeakyReLU(negative_slope=LEAKY_SLOPE))
         model.add(layers.Dropout(dropout))
     model.add(layers.Flatten())
-    model.add(layers.Dense(1, name="logit"))
+    model.add(layers.Dense(1, name="logit", dtype="float32"))  # float32 logits under mixed precision
+    return model
+
+
+def dcgan_generator(
+    latent_dim: int = 100,
+    image_shape=(28, 28, 1),
+    base_filters: int = 256,
+    kernel_size: int = 5,
+    negative_slope: float = 0.3,
+    name: str = "generator",
+) -> keras.Model:
+    """The TensorFlow DCGAN tutorial's generator (reports 001 and 004), with a tanh output.
+
+    Dense (no bias) to (h/4, w/4, base_filters), batch norm, LeakyReLU; Conv2DTranspose to
+    base_filters/2 at stride 1, then base_filters/4 and the image channels at stride 2, each
+    but the last followed by batch norm and LeakyReLU. For MNIST: 2,330,944 parameters of which
+    25,472 (batch-norm moving statistics) are non-trainable. Report 004's CIFAR-10 variant is the
+    same recipe at image_shape (32, 32, 3): dense 8x8x256, conv-transposes 128-64-3.
+    ``negative_slope`` 0.3 is Keras' LeakyReLU default, which the tutorial relies on.
+    """
+    latent_dim = _check_latent_dim(latent_dim)
+    base_h, base_w = _base_size(image_shape, 2)
+    model = keras.Sequential(name=name)
+    model.add(keras.Input(shape=(latent_dim,), name="latent"))
+    model.add(layers.Dense(base_h * base_w * base_filters, use_bias=False))
+    model.add(layers.BatchNormalization())
+    model.add(layers.LeakyReLU(negative_slope=negative_slope))
+    model.add(layers.Reshape((base_h, base_w, base_filters)))
+    for filters, stride in ((base_filters // 2, 1), (base_filters // 4, 2)):
+        model.add(layers.Conv2DTranspose(filters, kernel_size, strides=stride, padding="same", use_bias=False))
+        model.add(layers.BatchNormalization())
+        model.add(layers.LeakyReLU(negative_slope=negative_slope))
+    model.add(
+        layers.Conv2DTranspose(
+            image_shape[2], kernel_size, strides=2, padding="same", use_bias=False, activation="tanh"
+        )
+    )
+    return model
+
+
+def dcgan_discriminator(
+    image_shape=(28, 28, 1),
+    filters=(64, 128),
+    kernel_size: int = 5,
+    dropout: float = 0.3,
+    negative_slope: float = 0.3,
+    name: str = "discriminator",
+) -> keras.Model:
+    """The TensorFlow DCGAN tutorial's discriminator, returning a logit: 5x5 stride-2 convs of
+    64 and 128 filters with LeakyReLU and dropout 0.3, Flatten, Dense(1). 212,865 parameters on MNIST."""
+    model = keras.Sequential(name=name)
+    model.add(keras.Input(shape=tuple(image_shape), name="image"))
+    for count in filters:
+        model.add(layers.Conv2D(count, kernel_size, strides=2, padding="same"))
+        model.add(layers.LeakyReLU(negative_slope=negative_slope))
+        model.add(layers.Dropout(dropout))
+    model.add(layers.Flatten())
+    model.add(layers.Dense(1, name="logit", dtype="float32"))  # float32 logits under mixed precision
+    return model
+
+
+def cifar_dcgan_generator(
+    latent_dim: int = 100, image_shape=(32, 32, 3), filters: int = 128, name: str = "generator"
+) -> keras.Model:
+    """Report 002's CIFAR-10 generator: Dense 256x4x4 + LeakyReLU(0.2), three 4x4 stride-2
+    Conv2DTranspose of ``filters`` + LeakyReLU(0.2), then a 3x3 Conv2D with tanh."""
+    latent_dim = _check_latent_dim(latent_dim)
+    base_h, base_w = _base_size(image_shape, 3)
+    model = keras.Sequential(name=name)
+    model.add(keras.Input(shape=(latent_dim,), name="latent"))
+    model.add(layers.Dense(base_h * base_w * 256))
+    model.add(layers.LeakyReLU(negative_slope=LEAKY_SLOPE))
+    model.add(layers.Reshape((base_h, base_w, 256)))
+    for _ in range(3):
+        model.add(layers.Conv2DTranspose(filters, 4, strides=2, padding="same"))
+        model.add(layers.LeakyReLU(negative_slope=LEAKY_SLOPE))
+    model.add(layers.Conv2D(image_shape[2], 3, padding="same", activation="tanh"))
+    return model
+
+
+def cifar_dcgan_discriminator(
+    image_shape=(32, 32, 3), filters=(64, 128, 128, 256), dropout: float = 0.4, name: str = "discriminator"
+) -> keras.Model:
+    """Report 002's CIFAR-10 discriminator, returning a logit: a 3x3 conv of 64 at stride 1, then
+    3x3 stride-2 convs of 128, 128 and 256, all with LeakyReLU(0.2); Flatten, dropout 0.4, Dense(1)."""
+    model = keras.Sequential(name=name)
+    model.add(keras.Input(shape=tuple(image_shape), name="image"))
+    for index, count in enumerate(filters):
+        model.add(layers.Conv2D(count, 3, strides=1 if index == 0 else 2, padding="same"))
+        model.add(layers.LeakyReLU(negative_slope=LEAKY_SLOPE))
+    model.add(layers.Flatten())
+    model.add(layers.Dropout(dropout))
+    model.add(layers.Dense(1, name="logit", dtype="float32"))  # float32 logits under mixed precision
     return model
 
 
@@ -91,7 +184,9 @@ class Architecture:
     build_generator: Callable[..., keras.Model]
     build_discriminator: Callable[..., keras.Model]
     output_activation: str
-    expected_params: dict | None = None  # {"generator": n, "discriminator": n} the report states
+    # {"generator": n, "discriminator": n} as the report states them, for the report's image shape
+    expected_params: dict | None = None
+    expected_image_shape: tuple = (28, 28, 1)
 
 
 ARCHITECTURES = {
@@ -111,6 +206,27 @@ ARCHITECTURES = {
         ),
         build_discriminator=lambda image_shape: keras_gan_discriminator(image_shape, (64, 128)),
         output_activation="sigmoid",
+    ),
+    "dcgan_tutorial": Architecture(
+        description="TensorFlow tutorial DCGAN (reports 001, 004): BN generator 7x7x256, conv 64-128 discriminator",
+        build_generator=lambda latent_dim, image_shape: dcgan_generator(latent_dim, image_shape),
+        build_discriminator=lambda image_shape: dcgan_discriminator(image_shape),
+        output_activation="tanh",
+        expected_params={"generator": 2_330_944, "discriminator": 212_865},
+    ),
+    "dcgan_cifar10_report002": Architecture(
+        description="Report 002's CIFAR-10 DCGAN: dense 4x4x256 + three conv-transposes; conv 64-128-128-256",
+        build_generator=lambda latent_dim, image_shape: cifar_dcgan_generator(latent_dim, image_shape),
+        build_discriminator=lambda image_shape: cifar_dcgan_discriminator(image_shape),
+        output_activation="tanh",
+        expected_image_shape=(32, 32, 3),  # report 002 lists no parameter counts
+    ),
+    "dcgan_cifar10_report004": Architecture(
+        description="Report 004's CIFAR-10 DCGAN: tutorial generator at 8x8x256 (BN, 128-64-3); report 002's discriminator",
+        build_generator=lambda latent_dim, image_shape: dcgan_generator(latent_dim, image_shape),
+        build_discriminator=lambda image_shape: cifar_dcgan_discriminator(image_shape),
+        output_activation="tanh",
+        expected_image_shape=(32, 32, 3),
     ),
 }
 
@@ -136,7 +252,10 @@ def build_gan_models(name: str, image_shape=(28, 28, 1), latent_dim: int = 100):
 def check_param_counts(name: str, generator: keras.Model, discriminator: keras.Model) -> dict:
     """Compare parameter counts with the report's; raise if they differ. Returns the counts."""
     counts = {"generator": generator.count_params(), "discriminator": discriminator.count_params()}
-    expected = architecture(name).expected_params
+    spec = architecture(name)
+    expected = spec.expected_params
+    if tuple(generator.output_shape[1:]) != tuple(spec.expected_image_shape):
+        return counts  # the report's counts hold only for the report's image shape
     if expected is not None and counts != expected:
         raise AssertionError(f"{name}: parameter counts {counts} differ from the report's {expected}.")
     return counts

@@ -46,6 +46,8 @@ class GAN(keras.Model):
             raise ValueError(f"real_label and fake_label must differ, both are {real_label!r}.")
         self.generator = generator
         self.discriminator = discriminator
+        # Both networks are built models, so the GAN is too (save_weights and BackupAndRestore need it).
+        self.built = True
         self.latent_dim = int(generator.inputs[0].shape[-1])
         self.image_shape = tuple(generator.outputs[0].shape[1:])
         if tuple(discriminator.inputs[0].shape[1:]) != self.image_shape:
@@ -78,9 +80,14 @@ class GAN(keras.Model):
             )
         if jit_compile is None:
             jit_compile = default_jit_compile()
-        super().compile(jit_compile=jit_compile, **kwargs)
-        self.d_optimizer = d_optimizer or adam()
-        self.g_optimizer = g_optimizer or adam()
+        # The GAN's own `optimizer` stays None: the two networks have theirs.
+        super().compile(optimizer=None, jit_compile=jit_compile, **kwargs)
+        self.d_optimizer = _with_loss_scaling(d_optimizer or adam())
+        self.g_optimizer = _with_loss_scaling(g_optimizer or adam())
+        # Build the optimizer slots now, so a checkpoint written before or after the first step
+        # holds (and restores) the full optimizer state.
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
         self.generator_loss_name = generator_loss
         self.generator_loss_fn = losses.GENERATOR_LOSSES[generator_loss]
 
@@ -109,6 +116,17 @@ class GAN(keras.Model):
     def sample_noise(self, batch_size):
         return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
 
+    @staticmethod
+    def _scale_for_gradients(optimizer, loss):
+        """The loss whose gradient is applied: divided by the number of replicas (tf.distribute
+        sums the replicas' gradients) and multiplied by the loss scale under mixed precision."""
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        return optimizer.scale_loss(ops.cast(loss, "float32") / replicas)
+
+    @staticmethod
+    def _apply(optimizer, tape, scaled_loss, variables):
+        optimizer.apply_gradients(zip(tape.gradient(scaled_loss, variables), variables))
+
     def _update_accuracies(self, real_logits, fake_logits):
         self.real_accuracy.update_state(ops.full_like(real_logits, self.real_label), real_logits)
         self.fake_accuracy.update_state(ops.full_like(fake_logits, self.fake_label), fake_logits)
@@ -129,8 +147,8 @@ class GAN(keras.Model):
             d_loss = losses.discriminator_loss(
                 real_logits, fake_logits, self.real_label, self.fake_label
             )
-        d_vars = self.discriminator.trainable_variables
-        self.d_optimizer.apply_gradients(zip(tape.gradient(d_loss, d_vars), d_vars))
+            scaled_d_loss = self._scale_for_gradients(self.d_optimizer, d_loss)
+        self._apply(self.d_optimizer, tape, scaled_d_loss, self.discriminator.trainable_variables)
 
         # Generator step on fresh noise, against the discriminator just updated.
         with tf.GradientTape() as tape:
@@ -138,8 +156,8 @@ class GAN(keras.Model):
                 self.generator(self.sample_noise(batch_size), training=True), training=True
             )
             g_loss = self.generator_loss_fn(generated_logits, self.real_label, self.fake_label)
-        g_vars = self.generator.trainable_variables
-        self.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, g_vars), g_vars))
+            scaled_g_loss = self._scale_for_gradients(self.g_optimizer, g_loss)
+        self._apply(self.g_optimizer, tape, scaled_g_loss, self.generator.trainable_variables)
 
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
@@ -170,6 +188,14 @@ class GAN(keras.Model):
                 f"noise must have shape (n, {self.latent_dim}), got {noise.shape}."
             )
         return keras.ops.convert_to_numpy(self.generator(noise, training=False))
+
+
+def _with_loss_scaling(optimizer):
+    """Under the mixed_float16 policy, wrap an optimizer so small float16 gradients do not underflow."""
+    policy = keras.mixed_precision.dtype_policy()
+    if policy.compute_dtype == "float16" and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
 
 
 def latent_points(n: int, latent_dim: int, seed: int = 0) -> np.ndarray:

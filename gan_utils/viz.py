@@ -19,7 +19,10 @@ def atomic_path(path):
     """Yield a temporary path next to ``path``; on success move it onto ``path``, else delete it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+    # Keep every suffix (".weights.h5"): writers pick the format, and Keras checks, by the name.
+    suffix = "".join(path.suffixes)
+    stem = path.name[: len(path.name) - len(suffix)]
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{stem}.", suffix=suffix)
     os.close(handle)
     try:
         yield Path(temporary)

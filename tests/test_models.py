@@ -69,3 +69,27 @@ def test_discriminator_rejects_wrong_image_shape():
     _, discriminator = models.build_gan_models("keras_gan_report001")
     with pytest.raises(ValueError):
         discriminator(np.zeros((2, 32, 32, 3), "float32"))
+
+
+def test_dcgan_tutorial_counts_match_reports_001_and_004():
+    generator, discriminator = models.build_gan_models("dcgan_tutorial")
+    assert generator.count_params() == 2_330_944
+    non_trainable = sum(int(np.prod(w.shape)) for w in generator.non_trainable_weights)
+    assert non_trainable == 25_472
+    assert discriminator.count_params() == 212_865
+    assert generator.layers[-1].activation.__name__ == "tanh"
+    models.check_param_counts("dcgan_tutorial", generator, discriminator)
+
+
+def test_cifar10_architectures():
+    generator, discriminator = models.build_gan_models("dcgan_cifar10_report002", (32, 32, 3))
+    assert generator.output_shape == (None, 32, 32, 3)
+    assert generator.layers[0].output.shape[1:] == (256 * 4 * 4,)
+    assert [l.strides for l in generator.layers if "transpose" in l.name] == [(2, 2)] * 3
+    assert [l.filters for l in discriminator.layers if l.name.startswith("conv")] == [64, 128, 128, 256]
+    assert [l.rate for l in discriminator.layers if "dropout" in l.name] == [0.4]
+    assert (generator.count_params(), discriminator.count_params()) == (1_466_115, 522_497)
+    variant, _ = models.build_gan_models("dcgan_cifar10_report004", (32, 32, 3))
+    assert variant.layers[0].output.shape[1:] == (8 * 8 * 256,)
+    assert [l.filters for l in variant.layers if "transpose" in l.name] == [128, 64, 3]
+    assert sum("batch_normalization" in l.name for l in variant.layers) == 3
