@@ -31,7 +31,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from gan_utils import data, losses, models, training  # noqa: E402
+from gan_utils import callbacks, data, losses, models, training  # noqa: E402
 
 ARCHITECTURE = "keras_gan_report001"
 LATENT_DIM = 100
@@ -109,24 +109,12 @@ def tf_function_loop(images: np.ndarray, batch: int):
     return step
 
 
-class EpochTimer(keras.callbacks.Callback):
-    def __init__(self):
-        super().__init__()
-        self.seconds = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._started = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.seconds.append(time.perf_counter() - self._started)
-
-
 def gan_utils_fit_rate(images: np.ndarray, batch: int, steps: int, repeats: int) -> float:
     """Best steps/s over ``repeats`` timed epochs of one ``fit`` call (the first epoch traces)."""
     generator, discriminator = models.build_gan_models(ARCHITECTURE, images.shape[1:], LATENT_DIM)
     gan = training.GAN(generator, discriminator, seed=0)
     gan.compile()
-    timer = EpochTimer()
+    timer = callbacks.EpochTimer()
     pipeline = data.make_dataset(images, batch_size=batch, seed=0).repeat()
     gan.fit(pipeline, steps_per_epoch=steps, epochs=repeats + 1, verbose=0, callbacks=[timer])
     return steps / min(timer.seconds[1:])

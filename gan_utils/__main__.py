@@ -1,7 +1,7 @@
 """Command line: ``python -m gan_utils train NAME [...]`` and ``python -m gan_utils list``.
 
     python -m gan_utils list
-    python -m gan_utils train keras_gan_digits            # the demo: offline, ~2 minutes on a CPU
+    python -m gan_utils train dcgan_digits                # the demo: offline, ~2 minutes on a CPU
     # Interrupted? Run the same command again: it resumes from runs/NAME/backup.
     GAN_UTILS_SMOKE=1 python -m gan_utils train keras_gan_mnist --gif-dir runs/smoke-gifs
 """
@@ -54,7 +54,7 @@ def main(argv=None) -> int:
     print(banner())
     for config in selected:
         print(f"== {config.name}: {config.dataset}, {config.architecture} ({config.notebook})")
-        summary = configs.train(config, f"{args.run_dir}/{config.name}", gif_dir, smoke=smoke, epochs=args.epochs)
+        summary = configs.train(config, f"{args.run_dir}/{config.name}", gif_dir, smoke=smoke, epochs=args.epochs).summary
         accuracy = summary["test_accuracy"]
         print(
             f"{config.name}: {summary['epochs_completed']} epochs ({summary['seconds_this_run']:.0f} s in "

@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import math
 import re
+import statistics
+import time
 from pathlib import Path
 
 import keras
@@ -153,6 +155,25 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
                 "stopped; the last checkpoint written before this step is kept. Try a lower "
                 "learning rate, or check the input images for NaN values."
             )
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Wall-clock seconds of every epoch of this run (``seconds``), for "time per epoch" figures."""
+
+    def __init__(self):
+        super().__init__()
+        self.seconds: list[float] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._started = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._started)
+
+    def typical_seconds(self) -> float | None:
+        """The median epoch time, leaving out the first epoch (it includes tracing) when possible."""
+        steady = self.seconds[1:] or self.seconds
+        return float(statistics.median(steady)) if steady else None
 
 
 class PeriodicCheckpoint(keras.callbacks.Callback):

@@ -1,9 +1,9 @@
-"""Named training configurations and the one function that runs any of them.
+"""Named training configurations and the one function that trains any of them.
 
 A configuration is the few lines that distinguish one notebook's model from another: dataset,
-architecture, batch size, epochs, optimizers. Notebooks read their hyper-parameters from here, and
-``python -m gan_utils train NAME`` (what ``make demo`` and ``make gifs`` call) runs the same
-configuration outside Jupyter, so the GIFs in gifs/ are the notebooks' results.
+architecture, batch size, epochs, optimizer settings. Notebooks read their hyper-parameters from
+here, and ``python -m gan_utils train NAME`` (what ``make demo`` and ``make gifs`` call) runs the
+same configuration outside Jupyter, so the GIFs in gifs/ are the notebooks' results.
 """
 
 from __future__ import annotations
@@ -40,33 +40,54 @@ class TrainConfig:
     smoke_batch_size: int = 32
 
     def for_mode(self, smoke: bool) -> "TrainConfig":
-        """The configuration as it runs: smoke mode shrinks epochs and batch size."""
+        """The configuration as it runs: smoke mode shrinks epochs, data and batch size."""
         if not smoke:
             return self
         return dataclasses.replace(
-            self, epochs=self.smoke_epochs, batch_size=self.smoke_batch_size, sample_every=1,
+            self,
+            epochs=self.smoke_epochs,
+            batch_size=self.smoke_batch_size,
+            sample_every=1,
             checkpoint_every=1 if self.checkpoint_every else None,
         )
+
+    @property
+    def image_shape(self) -> tuple:
+        return data.dataset_info(self.dataset).image_shape
+
+    @property
+    def output_activation(self) -> str:
+        return models.architecture(self.architecture).output_activation
+
+
+def _dcgan_tutorial(name, dataset):
+    # TensorFlow's DCGAN tutorial as reports 001 and 004 ran it: Adam 1e-4 (beta_1 0.9, Keras'
+    # default), batch 256, 50 epochs (report 001), a checkpoint every 15 epochs.
+    return TrainConfig(
+        name=name, notebook="02_dcgan_mnist_fashion_mnist.ipynb", dataset=dataset,
+        architecture="dcgan_tutorial", batch_size=256, epochs=50,
+        learning_rate=1e-4, beta_1=0.9, checkpoint_every=15,
+    )
 
 
 CONFIGS = {
     # Report 001: 10 epochs of batch 256 (234 batches per epoch on MNIST's 60,000 images).
     "keras_gan_mnist": TrainConfig(
-        name="keras_gan_mnist",
-        notebook="01_keras_gan_mnist.ipynb",
-        dataset="mnist",
-        architecture="keras_gan_report001",
-        batch_size=256,
-        epochs=10,
+        name="keras_gan_mnist", notebook="01_keras_gan_mnist.ipynb", dataset="mnist",
+        architecture="keras_gan_report001", batch_size=256, epochs=10,
     ),
-    # The same model on the offline digits, sized to train in about two minutes on 2 CPU cores.
-    "keras_gan_digits": TrainConfig(
-        name="keras_gan_digits",
-        notebook="01_keras_gan_mnist.ipynb",
-        dataset="digits",
-        architecture="keras_gan_report001",
-        batch_size=64,
-        epochs=20,
+    "dcgan_mnist": _dcgan_tutorial("dcgan_mnist", "mnist"),
+    "dcgan_fashion_mnist": _dcgan_tutorial("dcgan_fashion_mnist", "fashion_mnist"),
+    # Report 002: batch 128, 200 epochs, samples saved every 10 epochs, Adam 2e-4 / 0.5.
+    "dcgan_cifar10": TrainConfig(
+        name="dcgan_cifar10", notebook="03_dcgan_cifar10.ipynb", dataset="cifar10",
+        architecture="dcgan_cifar10_report002", batch_size=128, epochs=200,
+        sample_every=10, checkpoint_every=50,
+    ),
+    # `make demo`: the tutorial DCGAN on the offline digits, about two minutes on 2 CPU cores.
+    "dcgan_digits": TrainConfig(
+        name="dcgan_digits", notebook="02_dcgan_mnist_fashion_mnist.ipynb", dataset="digits",
+        architecture="dcgan_tutorial", batch_size=64, epochs=20,
     ),
 }
 
@@ -78,21 +99,54 @@ def get_config(name: str) -> TrainConfig:
         raise ValueError(f"Unknown configuration {name!r}; accepted are {sorted(CONFIGS)}.") from None
 
 
+def build_gan(config: TrainConfig) -> training.GAN:
+    """The configuration's generator and discriminator in a compiled GAN (parameter counts checked
+    against the report's where it states them)."""
+    generator, discriminator = models.build_gan_models(config.architecture, config.image_shape, config.latent_dim)
+    models.check_param_counts(config.architecture, generator, discriminator)
+    gan = training.GAN(generator, discriminator, seed=config.seed)
+    gan.compile(
+        d_optimizer=training.adam(config.learning_rate, config.beta_1),
+        g_optimizer=training.adam(config.learning_rate, config.beta_1),
+    )
+    return gan
+
+
+def load_images(config: TrainConfig, split: str, smoke: bool | None = None):
+    """The configuration's dataset split, scaled to its generator's output range."""
+    smoke = smoke_mode() if smoke is None else smoke
+    max_samples = config.smoke_max_samples if smoke else None
+    return data.load_dataset(config.dataset, split, config.output_activation, smoke, max_samples)
+
+
+@dataclass
+class TrainResult:
+    gan: training.GAN
+    history: dict  # per-epoch metrics over every run of this folder (resumed runs included)
+    summary: dict  # what summary.json holds
+
+
 def train(
     config: TrainConfig,
     run_dir,
     gif_dir=None,
     smoke: bool | None = None,
     epochs: int | None = None,
+    gan: training.GAN | None = None,
+    show_frames: bool = False,
     verbose="auto",
-) -> dict:
-    """Train a configuration end to end, resuming from ``run_dir`` if an earlier run was cut off.
+) -> TrainResult:
+    """Train a configuration, resuming from ``run_dir`` if an earlier run was cut off.
 
-    Writes sample-grid frames under ``run_dir/frames``, the per-epoch history to
-    ``run_dir/history.csv``, the backup that resuming needs under ``run_dir/backup``, the loss plot
-    to ``run_dir/losses.png`` and a summary to ``run_dir/summary.json``; with ``gif_dir``, also
-    ``{name}.gif`` and ``{name}.png`` (the last grid). ``epochs`` overrides the configuration's.
-    Returns the summary.
+    Writes sample-grid frames under ``run_dir/frames`` and the GIF ``run_dir/training.gif``, the
+    per-epoch history to ``run_dir/history.csv``, the backup that resuming needs under
+    ``run_dir/backup``, the loss plot ``run_dir/losses.png`` and ``run_dir/summary.json``; with
+    ``gif_dir``, also ``{name}.gif`` and ``{name}.png`` (the last grid) there.
+
+    Args:
+        epochs: overrides the configuration's number of epochs.
+        gan: a GAN built with ``build_gan(config)`` (a notebook shows its summaries first).
+        show_frames: display each sample grid inline (notebooks).
     """
     smoke = smoke_mode() if smoke is None else smoke
     config = config.for_mode(smoke)
@@ -101,59 +155,71 @@ def train(
             raise ValueError(f"epochs must be at least 1, got {epochs}.")
         config = dataclasses.replace(config, epochs=epochs)
     run_dir = Path(run_dir)
-    keras.utils.set_random_seed(config.seed)
+    if gan is None:
+        keras.utils.set_random_seed(config.seed)
+        gan = build_gan(config)
+    images, _ = load_images(config, "train", smoke)
+    test_images, _ = load_images(config, "test", smoke)
 
-    spec = models.architecture(config.architecture)
-    max_samples = config.smoke_max_samples if smoke else None
-    images, _ = data.load_dataset(config.dataset, "train", spec.output_activation, smoke, max_samples)
-    test_images, _ = data.load_dataset(config.dataset, "test", spec.output_activation, smoke, max_samples)
-    image_shape = data.dataset_info(config.dataset).image_shape
-    generator, discriminator = models.build_gan_models(config.architecture, image_shape, config.latent_dim)
-    param_counts = models.check_param_counts(config.architecture, generator, discriminator)
-
-    gan = training.GAN(generator, discriminator, seed=config.seed)
-    gan.compile(
-        d_optimizer=training.adam(config.learning_rate, config.beta_1),
-        g_optimizer=training.adam(config.learning_rate, config.beta_1),
-    )
-    gif_path = Path(gif_dir) / f"{config.name}.gif" if gif_dir is not None else None
     samples = callbacks.SampleGrid(
         run_dir / "frames",
         seed=config.seed,
-        value_range=spec.output_activation,
+        value_range=config.output_activation,
         every=config.sample_every,
-        gif_path=gif_path,
+        gif_path=run_dir / "training.gif",
+        show=show_frames,
     )
+    timer = callbacks.EpochTimer()
     started = time.perf_counter()
     gan.fit(
         data.make_dataset(images, batch_size=config.batch_size, seed=config.seed),
         epochs=config.epochs,
-        callbacks=callbacks.resumable_callbacks(run_dir, samples, config.checkpoint_every),
+        callbacks=[timer, *callbacks.resumable_callbacks(run_dir, samples, config.checkpoint_every)],
         verbose=verbose,
     )
     seconds = time.perf_counter() - started
     history = callbacks.read_history(run_dir / "history.csv")
     evaluation = gan.evaluate(
-        data.make_dataset(test_images, batch_size=config.batch_size, shuffle=False),
+        data.make_dataset(test_images, batch_size=min(config.batch_size, len(test_images)), shuffle=False),
         return_dict=True,
         verbose=0,
     )
     viz.plot_losses(history, run_dir / "losses.png", title=config.name)
-    outputs = {"frames": [str(p) for p in samples.frame_paths()], "losses": str(run_dir / "losses.png")}
+    outputs = {
+        "frames": [str(p) for p in samples.frame_paths()],
+        "losses": str(run_dir / "losses.png"),
+        "run_gif": str(run_dir / "training.gif"),
+    }
     if gif_dir is not None:
-        grid = viz.image_grid(gan.generate(latent_points(16, config.latent_dim, config.seed)),
-                              value_range=spec.output_activation)
-        outputs.update(gif=str(gif_path), grid=str(viz.save_image(viz.upscale(grid, 3), Path(gif_dir) / f"{config.name}.png")))
+        gif_path = Path(gif_dir) / f"{config.name}.gif"
+        viz.write_gif(samples.frame_paths(), gif_path, duration_ms=samples.gif_frame_ms)
+        grid = viz.image_grid(
+            gan.generate(latent_points(16, config.latent_dim, config.seed)),
+            value_range=config.output_activation,
+        )
+        grid_path = viz.save_image(viz.upscale(grid, 3), Path(gif_dir) / f"{config.name}.png")
+        outputs.update(gif=str(gif_path), grid=str(grid_path))
     summary = {
         "config": dataclasses.asdict(config),
         "smoke": smoke,
-        "params": param_counts,
+        "params": {"generator": gan.generator.count_params(), "discriminator": gan.discriminator.count_params()},
         "epochs_completed": len(history.get("d_loss", [])),
         "history": history,
         "test_accuracy": {"real": evaluation["real_acc"], "fake": evaluation["fake_acc"]},
         "seconds_this_run": seconds,
+        "seconds_per_epoch": timer.typical_seconds(),
         "outputs": outputs,
     }
     with viz.atomic_path(run_dir / "summary.json") as temporary:
         temporary.write_text(json.dumps(summary, indent=2))
-    return summary
+    return TrainResult(gan=gan, history=history, summary=summary)
+
+
+def describe(config: TrainConfig) -> str:
+    """A short table-like description of a configuration, for a notebook's first output."""
+    spec = models.architecture(config.architecture)
+    return (
+        f"{config.name}: {config.dataset} {config.image_shape}, {spec.description}\n"
+        f"batch {config.batch_size}, {config.epochs} epochs, Adam lr {config.learning_rate:g} "
+        f"beta_1 {config.beta_1:g}, latent {config.latent_dim}, seed {config.seed}"
+    )

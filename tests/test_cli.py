@@ -6,6 +6,8 @@ from pathlib import Path
 
 import imageio.v3 as iio
 
+from gan_utils import configs, models
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -22,14 +24,23 @@ def test_train_all_in_smoke_mode_writes_gifs_and_grids(tmp_path):
                      env={"GAN_UTILS_SMOKE": "1"})
     assert result.returncode == 0, result.stderr[-3000:]
     assert "SMOKE MODE" in result.stdout
-    for name in ("keras_gan_mnist", "keras_gan_digits"):
+    for name, config in configs.CONFIGS.items():
         frames = iio.imread(tmp_path / "gifs" / f"{name}.gif", index=None)
         assert frames.shape[0] == 2  # one frame per smoke epoch
-        assert iio.imread(tmp_path / "gifs" / f"{name}.png").ndim == 2
+        channels = config.image_shape[2]
+        assert iio.imread(tmp_path / "gifs" / f"{name}.png").ndim == (2 if channels == 1 else 3)
         summary = json.loads((tmp_path / "runs" / name / "summary.json").read_text())
-        assert summary["smoke"] is True
-        assert summary["params"] == {"generator": 1_164_289, "discriminator": 40_705}
+        assert summary["smoke"] is True and summary["epochs_completed"] == 2
+        expected = models.architecture(config.architecture).expected_params
+        if expected and config.image_shape == models.architecture(config.architecture).expected_image_shape:
+            assert summary["params"] == expected
         assert 0 <= summary["test_accuracy"]["real"] <= 1
+
+
+def test_make_gifs_smoke_runs_the_cli_on_every_configuration():
+    dry_run = subprocess.run(["make", "-n", "gifs", "SMOKE=1"], cwd=ROOT, capture_output=True, text=True)
+    assert dry_run.returncode == 0, dry_run.stderr
+    assert "GAN_UTILS_SMOKE=1" in dry_run.stdout and "-m gan_utils train all" in dry_run.stdout
 
 
 def test_unknown_configuration_is_named(tmp_path):
