@@ -56,10 +56,13 @@ def main(argv=None) -> int:
         print(f"== {config.name}: {config.dataset}, {config.architecture} ({config.notebook})")
         summary = configs.train(config, f"{args.run_dir}/{config.name}", gif_dir, smoke=smoke, epochs=args.epochs).summary
         accuracy = summary["test_accuracy"]
+        if accuracy:
+            score = f"discriminator accuracy on held-out real {accuracy['real']:.0%}, on fake {accuracy['fake']:.0%}"
+        else:
+            score = f"critic's Wasserstein estimate on held-out data {summary['test_metrics']['wasserstein']:.3f}"
         print(
             f"{config.name}: {summary['epochs_completed']} epochs ({summary['seconds_this_run']:.0f} s in "
-            f"this run), discriminator accuracy on held-out real {accuracy['real']:.0%}, on fake "
-            f"{accuracy['fake']:.0%}; wrote {summary['outputs'].get('gif')}"
+            f"this run), {score}; wrote {summary['outputs'].get('gif')}"
         )
     return 0
 

@@ -1,10 +1,17 @@
-"""GAN losses as small pure functions of discriminator logits (TF-GAN's losses_impl style).
+"""GAN losses as small pure functions of discriminator outputs (TF-GAN's losses_impl style).
 
-The reports train the discriminator with binary cross-entropy on one batch that stacks real and
-fake images, so its loss is the mean over both halves (log 2 = 0.693 at chance, as in report 001's
-log). ``real_label`` / ``fake_label`` are parameters so the label-swap experiment can use 0 / 1.
+Binary cross-entropy losses take logits. The reports train the discriminator with binary
+cross-entropy on one batch that stacks real and fake images, so its loss is the mean over both
+halves (log 2 = 0.693 at chance, as in report 001's log). ``real_label`` / ``fake_label`` are
+parameters so the label-swap experiment can use 0 / 1.
+
+Wasserstein losses take critic scores (no sigmoid), as in the WGAN paper that report 003 follows.
 """
 
+from dataclasses import dataclass
+from typing import Callable
+
+import tensorflow as tf
 from keras import ops
 
 
@@ -36,8 +43,52 @@ def minimax_generator_loss(fake_logits, real_label: float = 1.0, fake_label: flo
     return -_bce_with_constant_target(fake_label, fake_logits)
 
 
-# Generator losses share one signature (fake_logits, real_label, fake_label) so the GAN can swap them.
-GENERATOR_LOSSES = {
-    "non_saturating": non_saturating_generator_loss,
-    "minimax": minimax_generator_loss,
+def wasserstein_critic_loss(real_scores, fake_scores, real_label=None, fake_label=None):
+    """mean f(G(z)) - mean f(x): the critic maximises the gap between real and fake scores."""
+    return ops.mean(fake_scores) - ops.mean(real_scores)
+
+
+def wasserstein_generator_loss(fake_scores, real_label=None, fake_label=None):
+    """-mean f(G(z)): the generator raises the critic's score of its images."""
+    return -ops.mean(fake_scores)
+
+
+def wasserstein_estimate(real_scores, fake_scores):
+    """mean f(x) - mean f(G(z)): the critic's estimate of the Wasserstein distance (up to the
+    critic's Lipschitz constant), the curve report 003 reads as a training signal."""
+    return ops.mean(real_scores) - ops.mean(fake_scores)
+
+
+def gradient_penalty(critic: Callable, real_images, fake_images, interpolation):
+    """WGAN-GP's penalty: mean over the batch of (||grad_x f(x_hat)||_2 - 1)^2, where
+    x_hat = t * real + (1 - t) * fake with one factor t per example (``interpolation``, shape
+    (batch,), drawn uniformly from [0, 1] by the caller).
+
+    The norm is computed as sqrt(sum of squares + 1e-12): a plain sqrt has an infinite derivative
+    at zero, which turns a zero gradient (identical real and fake batches, a flat critic) into NaN.
+    """
+    t = ops.reshape(ops.cast(interpolation, real_images.dtype), (-1,) + (1,) * (len(real_images.shape) - 1))
+    mixed = t * real_images + (1.0 - t) * fake_images
+    with tf.GradientTape() as tape:
+        tape.watch(mixed)
+        scores = critic(mixed)
+    gradients = tape.gradient(scores, mixed)
+    squared = ops.sum(ops.square(ops.reshape(gradients, (ops.shape(gradients)[0], -1))), axis=1)
+    return ops.mean(ops.square(ops.sqrt(squared + 1e-12) - 1.0))
+
+
+@dataclass(frozen=True)
+class GANLoss:
+    """A discriminator loss and a generator loss that belong together, with one signature each:
+    ``discriminator(real, fake, real_label, fake_label)`` and ``generator(fake, real_label, fake_label)``."""
+
+    discriminator: Callable
+    generator: Callable
+    classifies: bool  # outputs are real/fake logits (accuracies make sense) rather than critic scores
+
+
+LOSSES = {
+    "non_saturating": GANLoss(discriminator_loss, non_saturating_generator_loss, classifies=True),
+    "minimax": GANLoss(discriminator_loss, minimax_generator_loss, classifies=True),
+    "wasserstein": GANLoss(wasserstein_critic_loss, wasserstein_generator_loss, classifies=False),
 }

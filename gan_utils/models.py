@@ -171,7 +171,8 @@ def cifar_dcgan_discriminator(
         model.add(layers.Conv2D(count, 3, strides=1 if index == 0 else 2, padding="same"))
         model.add(layers.LeakyReLU(negative_slope=LEAKY_SLOPE))
     model.add(layers.Flatten())
-    model.add(layers.Dropout(dropout))
+    if dropout:
+        model.add(layers.Dropout(dropout))
     model.add(layers.Dense(1, name="logit", dtype="float32"))  # float32 logits under mixed precision
     return model
 
@@ -220,6 +221,13 @@ ARCHITECTURES = {
         build_discriminator=lambda image_shape: cifar_dcgan_discriminator(image_shape),
         output_activation="tanh",
         expected_image_shape=(32, 32, 3),  # report 002 lists no parameter counts
+    ),
+    "wgan_cifar10": Architecture(
+        description="WGAN on report 002's CIFAR-10 networks; the critic has no sigmoid and no dropout",
+        build_generator=lambda latent_dim, image_shape: cifar_dcgan_generator(latent_dim, image_shape),
+        build_discriminator=lambda image_shape: cifar_dcgan_discriminator(image_shape, dropout=0.0, name="critic"),
+        output_activation="tanh",
+        expected_image_shape=(32, 32, 3),
     ),
     "dcgan_cifar10_report004": Architecture(
         description="Report 004's CIFAR-10 DCGAN: tutorial generator at 8x8x256 (BN, 128-64-3); report 002's discriminator",

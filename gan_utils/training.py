@@ -4,8 +4,12 @@ Following keras-io's generative examples, ``GAN.train_step`` does one discrimina
 generator update per batch, and Keras compiles it with tf.function on the TensorFlow backend. The
 gradient tapes make this module TensorFlow-backend only, as the collection is. The
 model therefore gets ``fit`` with its progress bar, callbacks, History, ``evaluate`` and
-``tf.distribute`` for free. The metrics it logs are ``d_loss``, ``g_loss``, ``real_acc`` and
-``fake_acc`` (the discriminator's accuracy on real and on generated images).
+``tf.distribute`` for free. Every variant is a choice in ``compile``: the loss (the reports'
+binary cross-entropy or Wasserstein), critic steps per generator step, weight clipping and the
+gradient penalty. The metrics it logs are ``d_loss`` and ``g_loss``, plus ``real_acc`` and
+``fake_acc`` (the discriminator's accuracy on real and on generated images) for the
+cross-entropy losses, or ``wasserstein`` (the critic's distance estimate) and
+``gradient_penalty`` for WGAN.
 """
 
 from __future__ import annotations
@@ -63,21 +67,39 @@ class GAN(keras.Model):
         # Logit > 0 means "closer to label 1"; y_true is the label each half is trained towards.
         self.real_accuracy = keras.metrics.BinaryAccuracy(name="real_acc", threshold=0.0)
         self.fake_accuracy = keras.metrics.BinaryAccuracy(name="fake_acc", threshold=0.0)
+        self.wasserstein_tracker = keras.metrics.Mean(name="wasserstein")
+        self.penalty_tracker = keras.metrics.Mean(name="gradient_penalty")
 
     def compile(
         self,
         d_optimizer=None,
         g_optimizer=None,
-        generator_loss: str = "non_saturating",
+        loss: str = "non_saturating",
+        d_steps: int = 1,
+        weight_clip: float | None = None,
+        gradient_penalty_weight: float = 0.0,
         jit_compile=None,
         **kwargs,
     ):
-        """Set the two optimizers (Adam 2e-4 / 0.5 by default) and the generator loss by name."""
-        if generator_loss not in losses.GENERATOR_LOSSES:
-            raise ValueError(
-                f"Unknown generator_loss {generator_loss!r}; accepted are "
-                f"{sorted(losses.GENERATOR_LOSSES)}."
-            )
+        """Configure training.
+
+        Args:
+            d_optimizer, g_optimizer: one optimizer per network (Adam 2e-4 / 0.5 by default).
+            loss: "non_saturating" (the reports'), "minimax" or "wasserstein" (see ``losses.LOSSES``).
+            d_steps: discriminator (critic) updates per generator update, each on its own real
+                batch (the WGAN paper uses 5). ``fit`` then groups the dataset's batches by d_steps.
+            weight_clip: clip every discriminator weight to [-c, c] after each of its updates (WGAN).
+            gradient_penalty_weight: weight of WGAN-GP's gradient penalty (10 in the paper).
+            jit_compile: XLA; None turns it on where a GPU is visible (``default_jit_compile``).
+        """
+        if loss not in losses.LOSSES:
+            raise ValueError(f"Unknown loss {loss!r}; accepted are {sorted(losses.LOSSES)}.")
+        if not isinstance(d_steps, int) or d_steps < 1:
+            raise ValueError(f"d_steps must be a positive integer, got {d_steps!r}.")
+        if weight_clip is not None and not weight_clip > 0:
+            raise ValueError(f"weight_clip must be positive or None, got {weight_clip!r}.")
+        if gradient_penalty_weight < 0:
+            raise ValueError(f"gradient_penalty_weight must be >= 0, got {gradient_penalty_weight!r}.")
         if jit_compile is None:
             jit_compile = default_jit_compile()
         # The GAN's own `optimizer` stays None: the two networks have theirs.
@@ -88,8 +110,19 @@ class GAN(keras.Model):
         # holds (and restores) the full optimizer state.
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
-        self.generator_loss_name = generator_loss
-        self.generator_loss_fn = losses.GENERATOR_LOSSES[generator_loss]
+        self.loss_name = loss
+        self.gan_loss = losses.LOSSES[loss]
+        self.d_steps = d_steps
+        self.weight_clip = weight_clip
+        self.gradient_penalty_weight = float(gradient_penalty_weight)
+        trackers = [self.d_loss_tracker, self.g_loss_tracker]
+        if self.gan_loss.classifies:
+            trackers += [self.real_accuracy, self.fake_accuracy]
+        else:
+            trackers.append(self.wasserstein_tracker)
+        if self.gradient_penalty_weight:
+            trackers.append(self.penalty_tracker)
+        self._trackers = trackers
 
     def fit(self, x=None, *args, shuffle=False, steps_per_epoch=None, **kwargs):
         """Keras ``fit``. Shuffling belongs to the tf.data pipeline (``data.make_dataset``), so the
@@ -97,10 +130,23 @@ class GAN(keras.Model):
 
         A finite dataset is fed as one repeated iterator with ``steps_per_epoch`` set to its length:
         the same epochs, reshuffled each time, but Keras no longer makes a new iterator per epoch,
-        whose clean-up stalled every epoch by about 5 s on this project's CPU.
+        whose clean-up stalled every epoch by about 5 s on this project's CPU. With ``d_steps`` > 1
+        the batches are grouped ``d_steps`` at a time, so an epoch still reads every batch once and
+        has 1/d_steps as many (generator) steps.
         """
+        if self.d_steps > 1:
+            if not isinstance(x, tf.data.Dataset):
+                raise ValueError(
+                    f"d_steps={self.d_steps} needs a tf.data.Dataset of batches (data.make_dataset), "
+                    f"got {type(x).__name__}."
+                )
+            x = x.batch(self.d_steps, drop_remainder=True)
         if isinstance(x, tf.data.Dataset) and steps_per_epoch is None:
             steps = int(x.cardinality())
+            if steps == 0:
+                raise ValueError(
+                    f"The dataset has fewer than d_steps={self.d_steps} batches: no step to train."
+                )
             if steps > 0:
                 x, steps_per_epoch = x.repeat(), steps
         return super().fit(x, *args, shuffle=shuffle, steps_per_epoch=steps_per_epoch, **kwargs)
@@ -108,7 +154,7 @@ class GAN(keras.Model):
     @property
     def metrics(self):
         # Listed here so Keras resets them at the start of every epoch.
-        return [self.d_loss_tracker, self.g_loss_tracker, self.real_accuracy, self.fake_accuracy]
+        return list(getattr(self, "_trackers", [self.d_loss_tracker, self.g_loss_tracker]))
 
     def call(self, noise, training=False):
         return self.generator(noise, training=training)
@@ -127,41 +173,61 @@ class GAN(keras.Model):
     def _apply(optimizer, tape, scaled_loss, variables):
         optimizer.apply_gradients(zip(tape.gradient(scaled_loss, variables), variables))
 
-    def _update_accuracies(self, real_logits, fake_logits):
-        self.real_accuracy.update_state(ops.full_like(real_logits, self.real_label), real_logits)
-        self.fake_accuracy.update_state(ops.full_like(fake_logits, self.fake_label), fake_logits)
+    def _update_output_metrics(self, real_outputs, fake_outputs):
+        if self.gan_loss.classifies:
+            self.real_accuracy.update_state(ops.full_like(real_outputs, self.real_label), real_outputs)
+            self.fake_accuracy.update_state(ops.full_like(fake_outputs, self.fake_label), fake_outputs)
+        else:
+            self.wasserstein_tracker.update_state(losses.wasserstein_estimate(real_outputs, fake_outputs))
 
     def _metric_results(self):
         return {metric.name: metric.result() for metric in self.metrics}
 
-    def train_step(self, data):
-        real_images, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        # Size the noise from the batch itself, so a different batch size never needs new code.
+    def _discriminator_step(self, real_images):
         batch_size = ops.shape(real_images)[0]
-
-        # Discriminator step. The generator runs outside the tape: its gradients are not needed.
+        # The generator runs outside the tape: its gradients are not needed here.
         fake_images = self.generator(self.sample_noise(batch_size), training=True)
         with tf.GradientTape() as tape:
-            real_logits = self.discriminator(real_images, training=True)
-            fake_logits = self.discriminator(fake_images, training=True)
-            d_loss = losses.discriminator_loss(
-                real_logits, fake_logits, self.real_label, self.fake_label
-            )
-            scaled_d_loss = self._scale_for_gradients(self.d_optimizer, d_loss)
-        self._apply(self.d_optimizer, tape, scaled_d_loss, self.discriminator.trainable_variables)
+            real_outputs = self.discriminator(real_images, training=True)
+            fake_outputs = self.discriminator(fake_images, training=True)
+            d_loss = self.gan_loss.discriminator(real_outputs, fake_outputs, self.real_label, self.fake_label)
+            total = d_loss
+            if self.gradient_penalty_weight:
+                interpolation = keras.random.uniform((batch_size,), seed=self.seed_generator)
+                penalty = losses.gradient_penalty(
+                    lambda images: self.discriminator(images, training=True),
+                    real_images, ops.cast(fake_images, real_images.dtype), interpolation,
+                )
+                self.penalty_tracker.update_state(penalty)
+                total = d_loss + self.gradient_penalty_weight * penalty
+            scaled = self._scale_for_gradients(self.d_optimizer, total)
+        self._apply(self.d_optimizer, tape, scaled, self.discriminator.trainable_variables)
+        if self.weight_clip is not None:
+            for variable in self.discriminator.trainable_variables:
+                variable.assign(ops.clip(variable, -self.weight_clip, self.weight_clip))
+        self.d_loss_tracker.update_state(total)
+        self._update_output_metrics(real_outputs, fake_outputs)
+
+    def train_step(self, data):
+        real_images, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if self.d_steps > 1:
+            # fit grouped d_steps batches: one critic update on each, then one generator update.
+            for index in range(self.d_steps):
+                self._discriminator_step(real_images[index])
+            batch_size = ops.shape(real_images)[1]
+        else:
+            self._discriminator_step(real_images)
+            batch_size = ops.shape(real_images)[0]
 
         # Generator step on fresh noise, against the discriminator just updated.
         with tf.GradientTape() as tape:
-            generated_logits = self.discriminator(
+            generated = self.discriminator(
                 self.generator(self.sample_noise(batch_size), training=True), training=True
             )
-            g_loss = self.generator_loss_fn(generated_logits, self.real_label, self.fake_label)
+            g_loss = self.gan_loss.generator(generated, self.real_label, self.fake_label)
             scaled_g_loss = self._scale_for_gradients(self.g_optimizer, g_loss)
         self._apply(self.g_optimizer, tape, scaled_g_loss, self.generator.trainable_variables)
-
-        self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
-        self._update_accuracies(real_logits, fake_logits)
         return self._metric_results()
 
     def test_step(self, data):
@@ -172,12 +238,10 @@ class GAN(keras.Model):
         real_logits = self.discriminator(real_images, training=False)
         fake_logits = self.discriminator(fake_images, training=False)
         self.d_loss_tracker.update_state(
-            losses.discriminator_loss(real_logits, fake_logits, self.real_label, self.fake_label)
+            self.gan_loss.discriminator(real_logits, fake_logits, self.real_label, self.fake_label)
         )
-        self.g_loss_tracker.update_state(
-            self.generator_loss_fn(fake_logits, self.real_label, self.fake_label)
-        )
-        self._update_accuracies(real_logits, fake_logits)
+        self.g_loss_tracker.update_state(self.gan_loss.generator(fake_logits, self.real_label, self.fake_label))
+        self._update_output_metrics(real_logits, fake_logits)
         return self._metric_results()
 
     def generate(self, noise) -> np.ndarray:

@@ -102,27 +102,30 @@ def history_dict(history) -> dict:
 
 
 def plot_losses(history, path=None, title: str | None = None):
-    """Loss curves (d_loss, g_loss) and discriminator accuracies (real_acc, fake_acc) per epoch.
-
-    Returns the matplotlib Figure; also saves it when ``path`` is given.
-    """
+    """Per-epoch curves: the losses (d_loss, g_loss) on the left; on the right the discriminator's
+    accuracies (real_acc, fake_acc) or, for a WGAN, the critic's Wasserstein estimate and the
+    gradient penalty. Returns the matplotlib Figure; also saves it when ``path`` is given."""
     import matplotlib.pyplot as plt
 
     values = history_dict(history)
-    fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(11, 3.8))
-    for name in ("d_loss", "g_loss"):
-        if name in values:
-            epochs = np.arange(1, len(values[name]) + 1)
-            loss_ax.plot(epochs, values[name], marker="o", label=name)
-    loss_ax.set(xlabel="epoch", ylabel="loss", title="Losses")
-    loss_ax.legend()
-    for name in ("real_acc", "fake_acc"):
-        if name in values:
-            epochs = np.arange(1, len(values[name]) + 1)
-            acc_ax.plot(epochs, values[name], marker="o", label=name)
-    acc_ax.axhline(0.5, color="gray", linestyle=":", label="chance")
-    acc_ax.set(xlabel="epoch", ylabel="accuracy", ylim=(-0.02, 1.02), title="Discriminator accuracy")
-    acc_ax.legend()
+
+    def draw(axis, names):
+        for name in names:
+            if name in values:
+                axis.plot(np.arange(1, len(values[name]) + 1), values[name], marker="o", label=name)
+        axis.set_xlabel("epoch")
+        axis.legend()
+
+    fig, (loss_ax, right_ax) = plt.subplots(1, 2, figsize=(11, 3.8))
+    draw(loss_ax, ("d_loss", "g_loss"))
+    loss_ax.set(ylabel="loss", title="Losses")
+    if "real_acc" in values:
+        right_ax.axhline(0.5, color="gray", linestyle=":", label="chance")
+        draw(right_ax, ("real_acc", "fake_acc"))
+        right_ax.set(ylabel="accuracy", ylim=(-0.02, 1.02), title="Discriminator accuracy")
+    else:
+        draw(right_ax, ("wasserstein", "gradient_penalty"))
+        right_ax.set(ylabel="critic units", title="Critic's Wasserstein estimate")
     if title:
         fig.suptitle(title)
     fig.tight_layout()

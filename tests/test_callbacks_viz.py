@@ -38,6 +38,8 @@ def test_loss_plot_is_written(tmp_path):
     figure = viz.plot_losses(history, tmp_path / "losses.png", title="t")
     assert iio.imread(tmp_path / "losses.png").ndim == 3
     assert [line.get_label() for line in figure.axes[0].lines] == ["d_loss", "g_loss"]
+    wgan = viz.plot_losses({"d_loss": [-0.1], "g_loss": [0.2], "wasserstein": [0.3], "gradient_penalty": [0.01]})
+    assert [line.get_label() for line in wgan.axes[1].lines] == ["wasserstein", "gradient_penalty"]
 
 
 def test_sample_grid_uses_one_fixed_seed_and_writes_a_gif(tiny_gan, tmp_path):

@@ -2,6 +2,7 @@ import math
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from gan_utils import losses
 
@@ -47,3 +48,48 @@ def test_losses_are_finite_for_extreme_logits():
     big = np.array([[80.0], [-80.0]])
     assert np.isfinite(float(losses.discriminator_loss(big, -big)))
     assert np.isfinite(float(losses.non_saturating_generator_loss(big)))
+
+
+def test_wasserstein_losses_by_hand():
+    real, fake = np.array([[2.0], [4.0]]), np.array([[-1.0], [0.5]])
+    assert float(losses.wasserstein_critic_loss(real, fake)) == pytest.approx(-0.25 - 3.0)
+    assert float(losses.wasserstein_generator_loss(fake)) == pytest.approx(0.25)
+    assert float(losses.wasserstein_estimate(real, fake)) == pytest.approx(3.25)
+
+
+def linear_critic(weights):
+    """f(x) = sum(w * x): its gradient is w everywhere, so the penalty is (||w|| - 1)^2."""
+    w = tf.constant(weights, tf.float32)
+    return lambda x: tf.reduce_sum(x * w, axis=[1, 2, 3])[:, None]
+
+
+def test_gradient_penalty_of_a_linear_critic():
+    rng = np.random.default_rng(0)
+    weights = rng.normal(size=(1, 3, 3, 2)).astype(np.float32)
+    real = rng.normal(size=(4, 3, 3, 2)).astype(np.float32)
+    fake = rng.normal(size=(4, 3, 3, 2)).astype(np.float32)
+    expected = (np.linalg.norm(weights) - 1.0) ** 2
+    penalty = losses.gradient_penalty(linear_critic(weights), tf.constant(real), tf.constant(fake), rng.uniform(size=4))
+    assert float(penalty) == pytest.approx(expected, rel=1e-5)
+    unit = weights / np.linalg.norm(weights)
+    assert float(losses.gradient_penalty(linear_critic(unit), tf.constant(real), tf.constant(fake), np.zeros(4))) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_gradient_penalty_interpolates_per_example():
+    """A critic f(x) = sum(x^2)/2 has gradient x: the penalty sees t*real + (1-t)*fake per example."""
+    real = np.full((2, 1, 1, 1), 3.0, np.float32)
+    fake = np.zeros((2, 1, 1, 1), np.float32)
+    critic = lambda x: 0.5 * tf.reduce_sum(x * x, axis=[1, 2, 3])[:, None]
+    # t = (1, 0): gradient norms 3 and 0 -> ((3 - 1)^2 + (0 - 1)^2) / 2 = 2.5
+    assert float(losses.gradient_penalty(critic, tf.constant(real), tf.constant(fake), np.array([1.0, 0.0]))) == pytest.approx(2.5, rel=1e-5)
+
+
+def test_gradient_penalty_has_no_nan_for_identical_batches_and_a_flat_critic():
+    images = tf.constant(np.random.default_rng(1).normal(size=(4, 5, 5, 1)).astype(np.float32))
+    variable = tf.Variable(np.zeros((1, 5, 5, 1), np.float32))
+    critic = lambda x: tf.reduce_sum(x * variable, axis=[1, 2, 3])[:, None]  # zero gradient everywhere
+    with tf.GradientTape() as tape:
+        penalty = losses.gradient_penalty(critic, images, tf.identity(images), np.full(4, 0.5))
+    gradient = tape.gradient(penalty, variable)
+    assert float(penalty) == pytest.approx(1.0, rel=1e-5)  # (0 - 1)^2
+    assert np.all(np.isfinite(gradient.numpy()))

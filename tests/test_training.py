@@ -79,8 +79,12 @@ def test_mismatched_models_and_labels_are_rejected():
     with pytest.raises(ValueError, match="must differ"):
         training.GAN(*tiny_gan_models(), real_label=1, fake_label=1)
     gan = training.GAN(*tiny_gan_models())
-    with pytest.raises(ValueError, match="'wasserstein'.*minimax.*non_saturating"):
-        gan.compile(generator_loss="wasserstein")
+    with pytest.raises(ValueError, match="'hinge'.*minimax.*non_saturating.*wasserstein"):
+        gan.compile(loss="hinge")
+    with pytest.raises(ValueError, match="d_steps must be a positive integer, got 0"):
+        gan.compile(d_steps=0)
+    with pytest.raises(ValueError, match="weight_clip must be positive"):
+        gan.compile(weight_clip=-0.01)
     with pytest.raises(ValueError, match=r"shape \(n, 16\)"):
         gan.generate(np.zeros((2, 100)))
 
@@ -96,3 +100,39 @@ def test_nan_loss_stops_with_epoch_and_step():
 
 def test_default_jit_compile_is_off_without_a_gpu():
     assert training.default_jit_compile() is False
+
+
+def test_critic_steps_group_batches_and_clipping_bounds_the_critic():
+    gan = training.GAN(*tiny_gan_models(), seed=0)
+    gan.compile(
+        d_optimizer=keras.optimizers.RMSprop(5e-5), g_optimizer=keras.optimizers.RMSprop(5e-5),
+        loss="wasserstein", d_steps=5, weight_clip=0.01,
+    )
+    history = gan.fit(data.make_dataset(random_images(80), batch_size=8, seed=0), epochs=1, verbose=0)
+    # 10 batches = 2 generator steps of 5 critic steps each.
+    assert int(gan.g_optimizer.iterations.numpy()) == 2
+    assert int(gan.d_optimizer.iterations.numpy()) == 10
+    assert set(history.history) == {"d_loss", "g_loss", "wasserstein"}
+    assert all(float(np.max(np.abs(w))) <= 0.01 + 1e-7 for w in gan.discriminator.get_weights())
+
+
+def test_gradient_penalty_variant_logs_the_penalty_and_stays_finite():
+    gan = training.GAN(*tiny_gan_models(), seed=0)
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
+        g_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
+        loss="wasserstein", d_steps=5, gradient_penalty_weight=10.0,
+    )
+    history = gan.fit(data.make_dataset(random_images(80), batch_size=8, seed=0), epochs=2, verbose=0)
+    assert set(history.history) == {"d_loss", "g_loss", "wasserstein", "gradient_penalty"}
+    assert all(np.isfinite(v) for values in history.history.values() for v in values)
+    assert history.history["gradient_penalty"][0] > 0
+
+
+def test_critic_steps_need_a_dataset_with_enough_batches():
+    gan = training.GAN(*tiny_gan_models(), seed=0)
+    gan.compile(loss="wasserstein", d_steps=5)
+    with pytest.raises(ValueError, match="d_steps=5 needs a tf.data.Dataset"):
+        gan.fit(random_images(16), batch_size=8, verbose=0)
+    with pytest.raises(ValueError, match="fewer than d_steps=5 batches"):
+        gan.fit(data.make_dataset(random_images(16), batch_size=8), verbose=0)
