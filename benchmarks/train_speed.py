@@ -1,46 +1,65 @@
-"""Training speed of gan_utils.GAN against the reports' own loop, as ratios measured in one process.
+"""Training speed of gan_utils against the reports' own loops, for every architecture, as ratios
+measured in one process, and the achieved GFLOP/s against the machine's float32 matmul rate.
 
-    python benchmarks/train_speed.py [--steps 15] [--batch 256] [--repeats 2]
+    python benchmarks/train_speed.py [--steps 6] [--repeats 2] [--only NAME ...]
 
-Three loops train report 001's architecture (generator 1,164,289 / discriminator 40,705 parameters)
-on random 28x28 images; speed does not depend on the pixels:
+For each architecture, on random images of its shape (speed does not depend on the pixels):
 
-* ``reports``: the reports' Keras 2 recipe, `discriminator.train_on_batch` on 128 real + 128 fake
-  images, then `combined.train_on_batch` on 256 latent points (the frozen-discriminator model);
-* ``tf.function``: a hand-written tf.function step doing gan_utils' work (the TensorFlow
-  tutorial's style), with no Keras `fit` around it;
-* ``gan_utils``: `GAN.fit`, 256 real + 256 generated images for the discriminator, 256 for the
-  generator.
+* the reference: the reports' Keras 2 loop (``train_on_batch`` on half a batch of real and half of
+  fake images, then the frozen-discriminator combined model on a whole batch) for the Keras-GAN
+  and report 002 architectures, or the TensorFlow tutorial's ``@tf.function train_step`` for the
+  tutorial's DCGANs;
+* ``gan_utils``: ``GAN.fit`` with the collection's configuration (for WGAN: 5 critic steps).
 
-Both the reports' loop and ours take 234 steps per MNIST epoch at batch 256, so the steps/s ratio is
-the ratio of epoch times a student sees. Timings on a shared CPU vary by 30% from run to run; only
-ratios within one run mean anything. Each loop is timed over ``--repeats`` rounds (for ``fit``,
-epochs of one call) and its best round is kept.
+Speed is in real images read per second (the reports' loop reads half a batch per step). GFLOP/s
+count the multiply-adds of dense and convolution layers (``models.forward_flops``), a forward and
+backward pass taken as 3 forward passes. Timings on a shared CPU vary by 30% from run to run; only
+ratios within one run mean anything. Each loop's best of ``--repeats`` rounds is kept.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import platform
+import sys
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from gan_utils import callbacks, data, losses, models, training  # noqa: E402
+from gan_utils import callbacks, configs, data, models, training  # noqa: E402
+from reference_loops import make_reports_loop, make_tutorial_loop  # noqa: E402
 
-ARCHITECTURE = "keras_gan_report001"
-LATENT_DIM = 100
+
+@dataclass(frozen=True)
+class Case:
+    architecture: str
+    batch: int
+    reference: str  # "reports", "tutorial" or "" (none)
+    config: str | None = None  # a configuration whose compile settings gan_utils uses
+
+
+CASES = [
+    Case("keras_gan_report001", 256, "reports"),
+    Case("keras_gan_report000", 256, "reports"),
+    Case("dcgan_tutorial", 256, "tutorial"),
+    Case("dcgan_cifar10_report002", 128, "reports"),
+    Case("dcgan_cifar10_report004", 128, "tutorial"),
+    Case("wgan_cifar10", 64, "", config="wgan_gp_cifar10"),
+]
 
 
 def matmul_gflops(size: int = 2048, repeats: int = 10) -> float:
     """The machine's float32 matmul rate through TensorFlow: the ceiling for a training step."""
-    a = tf.random.normal((size, size))
-    b = tf.random.normal((size, size))
+    a, b = tf.random.normal((size, size)), tf.random.normal((size, size))
     matmul = tf.function(lambda x, y: tf.matmul(x, y))
     matmul(a, b).numpy()
     started = time.perf_counter()
@@ -50,74 +69,18 @@ def matmul_gflops(size: int = 2048, repeats: int = 10) -> float:
     return 2 * size**3 * repeats / (time.perf_counter() - started) / 1e9
 
 
-def reports_loop(images: np.ndarray, batch: int):
-    """Reports 000/001/002's loop: two train_on_batch calls per step on a frozen-D combined model."""
-    generator, discriminator = models.build_gan_models(ARCHITECTURE, images.shape[1:], LATENT_DIM)
-    # The reports' discriminator ends in a sigmoid and is compiled on its own.
-    classifier = keras.Sequential([discriminator, keras.layers.Activation("sigmoid")])
-    classifier.compile(loss="binary_crossentropy", optimizer=training.adam(), metrics=["accuracy"])
-    half = batch // 2
-    rng = np.random.default_rng(0)
-
-    def discriminator_step():
-        real = images[rng.integers(0, len(images), half)]
-        fake = generator.predict(rng.standard_normal((half, LATENT_DIM)).astype("float32"), verbose=0)
-        x = np.vstack([real, fake])
-        y = np.vstack([np.ones((half, 1)), np.zeros((half, 1))]).astype("float32")
-        classifier.train_on_batch(x, y)
-
-    # Keras 3 reads `trainable` when a train function is first built: build the discriminator's
-    # function while it is trainable, then freeze it for the combined model (Keras 2's semantics).
-    discriminator_step()
-    classifier.trainable = False
-    combined = keras.Sequential([generator, classifier])
-    combined.compile(loss="binary_crossentropy", optimizer=training.adam())
-    ones = np.ones((batch, 1), "float32")
-
-    def step():
-        discriminator_step()
-        combined.train_on_batch(rng.standard_normal((batch, LATENT_DIM)).astype("float32"), ones)
-
-    return step
-
-
-def tf_function_loop(images: np.ndarray, batch: int):
-    """gan_utils' work per step, written as the TensorFlow DCGAN tutorial writes a train step."""
-    generator, discriminator = models.build_gan_models(ARCHITECTURE, images.shape[1:], LATENT_DIM)
-    d_optimizer, g_optimizer = training.adam(), training.adam()
-    pipeline = iter(data.make_dataset(images, batch_size=batch, seed=0).repeat())
-
-    @tf.function
-    def train_step(real):
-        fake = generator(tf.random.normal((batch, LATENT_DIM)), training=True)
-        with tf.GradientTape() as tape:
-            d_loss = losses.discriminator_loss(
-                discriminator(real, training=True), discriminator(fake, training=True)
-            )
-        grads = tape.gradient(d_loss, discriminator.trainable_variables)
-        d_optimizer.apply_gradients(zip(grads, discriminator.trainable_variables))
-        with tf.GradientTape() as tape:
-            fake_logits = discriminator(generator(tf.random.normal((batch, LATENT_DIM)), training=True), training=True)
-            g_loss = losses.non_saturating_generator_loss(fake_logits)
-        grads = tape.gradient(g_loss, generator.trainable_variables)
-        g_optimizer.apply_gradients(zip(grads, generator.trainable_variables))
-        return d_loss, g_loss
-
-    def step():
-        train_step(next(pipeline))[0].numpy()
-
-    return step
-
-
-def gan_utils_fit_rate(images: np.ndarray, batch: int, steps: int, repeats: int) -> float:
-    """Best steps/s over ``repeats`` timed epochs of one ``fit`` call (the first epoch traces)."""
-    generator, discriminator = models.build_gan_models(ARCHITECTURE, images.shape[1:], LATENT_DIM)
-    gan = training.GAN(generator, discriminator, seed=0)
-    gan.compile()
-    timer = callbacks.EpochTimer()
-    pipeline = data.make_dataset(images, batch_size=batch, seed=0).repeat()
-    gan.fit(pipeline, steps_per_epoch=steps, epochs=repeats + 1, verbose=0, callbacks=[timer])
-    return steps / min(timer.seconds[1:])
+def step_flops(case: Case, d_steps: int = 1) -> dict:
+    """FLOPs of one training step of each loop (forward + backward = 3 forward passes)."""
+    generator, discriminator = models.build_gan_models(case.architecture, models.architecture(case.architecture).expected_image_shape)
+    g, d, b = models.forward_flops(generator), models.forward_flops(discriminator), case.batch
+    return {
+        # G forward for the fakes; D forward+backward on real and fake; G and D forward+backward.
+        "gan_utils": d_steps * b * (g + 3 * d * 2) + b * (3 * g + 3 * d),
+        # G predicts b/2 fakes; D trains on b images; the combined model trains on b latent points.
+        "reports": b / 2 * g + 3 * d * b + 3 * (g + d) * b,
+        # One forward of G and of D on real and fake, one backward for each network.
+        "tutorial": b * (3 * g + 3 * d * 2),
+    }
 
 
 def time_steps(step, steps: int) -> float:
@@ -128,38 +91,65 @@ def time_steps(step, steps: int) -> float:
     return steps / (time.perf_counter() - started)
 
 
+def gan_utils_rate(case: Case, images: np.ndarray, steps: int, repeats: int) -> tuple[float, int]:
+    """Best steps/s over ``repeats`` timed epochs of one ``fit`` call (its first epoch traces)."""
+    if case.config:
+        gan = configs.build_gan(configs.get_config(case.config))
+    else:
+        gan = training.GAN(*models.build_gan_models(case.architecture, images.shape[1:]), seed=0)
+        gan.compile()
+    timer = callbacks.EpochTimer()
+    pipeline = data.make_dataset(images, batch_size=case.batch, seed=0).repeat()
+    gan.fit(pipeline, steps_per_epoch=steps, epochs=repeats + 1, verbose=0, callbacks=[timer])
+    return steps / min(timer.seconds[1:]), gan.d_steps
+
+
+def measure(case: Case, steps: int, repeats: int, ceiling: float) -> dict:
+    shape = models.architecture(case.architecture).expected_image_shape
+    images = np.random.default_rng(0).uniform(-1, 1, (8 * case.batch, *shape)).astype("float32")
+    row = {"case": case}
+    if case.reference:
+        make = make_reports_loop if case.reference == "reports" else make_tutorial_loop
+        step, _ = make(case.architecture, images, case.batch)
+        rate = max(time_steps(step, steps) for _ in range(repeats))
+        real_per_step = case.batch // 2 if case.reference == "reports" else case.batch
+        row["reference_images"] = rate * real_per_step
+        row["reference_gflops"] = rate * step_flops(case)[case.reference] / 1e9
+    rate, d_steps = gan_utils_rate(case, images, max(1, steps // 2) if case.config else steps, repeats)
+    row["images"] = rate * case.batch * d_steps
+    row["gflops"] = rate * step_flops(case, d_steps)["gan_utils"] / 1e9
+    row["ceiling_share"] = row["gflops"] / ceiling
+    return row
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--steps", type=int, default=15, help="timed steps per loop and round")
-    parser.add_argument("--batch", type=int, default=256)
+    parser.add_argument("--steps", type=int, default=6, help="timed steps per loop and round")
     parser.add_argument("--repeats", type=int, default=2, help="rounds; the best of each loop is kept")
+    parser.add_argument("--only", nargs="*", default=None, help="architectures to measure")
     args = parser.parse_args(argv)
-
     keras.utils.set_random_seed(0)
-    images = np.random.default_rng(0).uniform(0, 1, (4 * args.batch, 28, 28, 1)).astype("float32")
-    loops = {
-        "reports (train_on_batch)": reports_loop(images, args.batch),
-        "tf.function step": tf_function_loop(images, args.batch),
-    }
-    best = {name: 0.0 for name in loops}
-    for _ in range(args.repeats):
-        for name, step in loops.items():
-            best[name] = max(best[name], time_steps(step, args.steps))
-    best["gan_utils GAN.fit"] = gan_utils_fit_rate(images, args.batch, args.steps, args.repeats)
-
+    cases = [c for c in CASES if not args.only or c.architecture in args.only]
     ceiling = matmul_gflops()
-    reference = best["reports (train_on_batch)"]
-    print(f"# Training speed, report 001's architecture, batch {args.batch}")
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, TensorFlow {tf.__version__}, "
-          f"Keras {keras.__version__}; float32 matmul ceiling {ceiling:.0f} GFLOP/s")
-    print(f"command: python benchmarks/train_speed.py --steps {args.steps} --batch {args.batch} --repeats {args.repeats}")
+    rows = [measure(case, args.steps, args.repeats, ceiling) for case in cases]
+
+    print(f"### Training speed ({datetime.date.today().isoformat()})")
     print()
-    # The reports' step reads half a batch of real images; ours reads a whole batch.
-    real_per_step = {name: args.batch for name in best} | {"reports (train_on_batch)": args.batch // 2}
-    print("| loop | steps/s | s per MNIST epoch (234 steps) | real images/s | epoch speed vs reports' loop |")
-    print("|---|---|---|---|---|")
-    for name, rate in best.items():
-        print(f"| {name} | {rate:.2f} | {234 / rate:.0f} | {rate * real_per_step[name]:.0f} | {rate / reference:.2f}x |")
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, TensorFlow {tf.__version__}, "
+          f"Keras {keras.__version__}; float32 matmul ceiling **{ceiling:.0f} GFLOP/s**. "
+          f"Command: `python benchmarks/train_speed.py --steps {args.steps} --repeats {args.repeats}`.")
+    print()
+    print("| architecture | batch | reference loop | reference real img/s | gan_utils real img/s | gan_utils / reference | gan_utils GFLOP/s | share of matmul ceiling |")
+    print("|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        case = row["case"]
+        reference = {"reports": "reports' train_on_batch", "tutorial": "tutorial tf.function", "": "none"}[case.reference]
+        if case.reference:
+            ref, ratio = f"{row['reference_images']:.0f}", f"{row['images'] / row['reference_images']:.2f}x"
+        else:
+            ref, ratio = "", ""
+        print(f"| {case.architecture} | {case.batch} | {reference} | {ref} | {row['images']:.0f} | {ratio} | "
+              f"{row['gflops']:.0f} | {row['ceiling_share']:.0%} |")
 
 
 if __name__ == "__main__":

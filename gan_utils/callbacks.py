@@ -176,6 +176,45 @@ class EpochTimer(keras.callbacks.Callback):
         return float(statistics.median(steady)) if steady else None
 
 
+class ScoreEvery(keras.callbacks.Callback):
+    """Log a quick Frechet classifier distance (``fcd``) of ``n_samples`` generated images against
+    as many real test images on the first epoch and every ``every`` epochs, into the epoch's logs, so
+    History, ``history.csv`` and the loss plots carry sample quality over training. Put it before
+    the CSV logger (``resumable_callbacks(..., score=...)`` does)."""
+
+    def __init__(self, dataset: str, value_range, every: int = 5, n_samples: int = 1000, smoke=None, seed: int = 3):
+        super().__init__()
+        if every < 1:
+            raise ValueError(f"every must be at least 1, got {every}.")
+        self.dataset, self.value_range, self.every = dataset, value_range, every
+        self.n_samples, self.smoke, self.seed = n_samples, smoke, seed
+        self._extractor = None
+        self._real_features = None
+
+    def _prepare(self):
+        from gan_utils import data, metrics
+
+        self._extractor = metrics.classifier_extractor(self.dataset, self.value_range, self.smoke)
+        real, _ = data.load_dataset(self.dataset, "test", self.value_range, smoke=self.smoke)
+        self.n_samples = min(self.n_samples, len(real))
+        self._real_features = self._extractor.features(real[: self.n_samples])
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is None:
+            return
+        # The column is written every epoch (NaN when not scored): CSVLogger fixes its columns at
+        # the first epoch of each run, and a resumed run may start on an unscored epoch.
+        logs["fcd"] = math.nan
+        if not (epoch == 0 or (epoch + 1) % self.every == 0):
+            return
+        from gan_utils import metrics
+
+        if self._extractor is None:
+            self._prepare()
+        fake_features = self._extractor.features(self.model.sample(self.n_samples, seed=self.seed))
+        logs["fcd"] = metrics.frechet_distance(self._real_features, fake_features)
+
+
 class PeriodicCheckpoint(keras.callbacks.Callback):
     """Save the whole GAN's weights (both networks and both optimizers) every ``every`` epochs as
     ``{folder}/epoch_{epoch:03d}.weights.h5``, like the TensorFlow tutorial's checkpoint every 15
@@ -194,10 +233,17 @@ class PeriodicCheckpoint(keras.callbacks.Callback):
                 self.model.save_weights(temporary)
 
 
-def resumable_callbacks(run_dir, sample_grid: SampleGrid | None = None, checkpoint_every: int | None = None):
+def resumable_callbacks(
+    run_dir,
+    sample_grid: SampleGrid | None = None,
+    checkpoint_every: int | None = None,
+    score: ScoreEvery | None = None,
+):
     """Callbacks that make ``fit`` resumable: run the same ``fit`` again after an interruption
     (Ctrl-C, kernel restart, SIGTERM, a killed process) and it continues from the last finished
     epoch with the same optimizer state, epoch count and sample seed.
+
+    ``score`` (a ``ScoreEvery``) adds a quality column to the history.
 
     Order matters: the sample frame and the history row of an epoch are written before that epoch's
     backup, so an interruption between them repeats the epoch (overwriting its frame and adding a
@@ -206,7 +252,7 @@ def resumable_callbacks(run_dir, sample_grid: SampleGrid | None = None, checkpoi
     """
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    chain = [sample_grid] if sample_grid is not None else []
+    chain = [c for c in (sample_grid, score) if c is not None]
     chain.append(keras.callbacks.CSVLogger(str(run_dir / "history.csv"), append=True))
     if checkpoint_every:
         chain.append(PeriodicCheckpoint(run_dir / "checkpoints", checkpoint_every))

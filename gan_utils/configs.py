@@ -41,6 +41,7 @@ class TrainConfig:
     seed: int = 0
     sample_every: int = 1  # epochs between sample-grid frames
     checkpoint_every: int | None = None  # epochs between kept checkpoints (resuming needs none)
+    score_every: int | None = None  # epochs between quick quality scores (fcd) in the history
     smoke_epochs: int = 2
     smoke_max_samples: int = 256
     smoke_batch_size: int = 32
@@ -55,6 +56,7 @@ class TrainConfig:
             batch_size=self.smoke_batch_size,
             sample_every=1,
             checkpoint_every=1 if self.checkpoint_every else None,
+            score_every=1 if self.score_every else None,
         )
 
     @property
@@ -88,19 +90,21 @@ CONFIGS = {
     "dcgan_cifar10": TrainConfig(
         name="dcgan_cifar10", notebook="03_dcgan_cifar10.ipynb", dataset="cifar10",
         architecture="dcgan_cifar10_report002", batch_size=128, epochs=200,
-        sample_every=10, checkpoint_every=50,
+        sample_every=10, checkpoint_every=50, score_every=10,
     ),
     # Report 003's WGAN as the WGAN paper sets it: RMSprop 5e-5, 5 critic steps, clipping at 0.01.
     "wgan_cifar10": TrainConfig(
         name="wgan_cifar10", notebook="04_wgan_cifar10.ipynb", dataset="cifar10",
         architecture="wgan_cifar10", batch_size=64, epochs=50, optimizer="rmsprop",
         learning_rate=5e-5, loss="wasserstein", d_steps=5, weight_clip=0.01, checkpoint_every=25,
+        score_every=5,
     ),
     # WGAN-GP (Gulrajani et al.): Adam 1e-4 with betas 0.5 / 0.9, 5 critic steps, penalty weight 10.
     "wgan_gp_cifar10": TrainConfig(
         name="wgan_gp_cifar10", notebook="04_wgan_cifar10.ipynb", dataset="cifar10",
         architecture="wgan_cifar10", batch_size=64, epochs=50, learning_rate=1e-4, beta_1=0.5,
         beta_2=0.9, loss="wasserstein", d_steps=5, gradient_penalty_weight=10.0, checkpoint_every=25,
+        score_every=5,
     ),
     # `make demo`: the tutorial DCGAN on the offline digits, about two minutes on 2 CPU cores.
     "dcgan_digits": TrainConfig(
@@ -199,12 +203,17 @@ def train(
         gif_path=run_dir / "training.gif",
         show=show_frames,
     )
+    score = None
+    if config.score_every:
+        score = callbacks.ScoreEvery(
+            config.dataset, config.output_activation, config.score_every, n_samples=128 if smoke else 1000, smoke=smoke
+        )
     timer = callbacks.EpochTimer()
     started = time.perf_counter()
     gan.fit(
         data.make_dataset(images, batch_size=config.batch_size, seed=config.seed),
         epochs=config.epochs,
-        callbacks=[timer, *callbacks.resumable_callbacks(run_dir, samples, config.checkpoint_every)],
+        callbacks=[timer, *callbacks.resumable_callbacks(run_dir, samples, config.checkpoint_every, score)],
         verbose=verbose,
     )
     seconds = time.perf_counter() - started

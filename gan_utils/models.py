@@ -39,25 +39,29 @@ def keras_gan_generator(
     filters: int = 128,
     upsamplings: int = 2,
     output_activation: str = "sigmoid",
+    dense_filters: int | None = None,
+    output_kernel: int = 7,
     name: str = "generator",
 ) -> keras.Model:
     """The Keras MNIST GAN generator of reports 000 and 001.
 
-    Dense to a (h/2^k, w/2^k, filters) map, LeakyReLU(0.2), then ``upsamplings`` 4x4 stride-2
-    Conv2DTranspose + LeakyReLU, then a 7x7 Conv2D to the image channels. Report 001 uses
-    upsamplings=2 (7x7x128 start, 1,164,289 parameters); report 000 uses upsamplings=1 (14x14x128).
+    Dense to a (h/2^k, w/2^k, dense_filters) map, LeakyReLU(0.2), then ``upsamplings`` 4x4
+    stride-2 Conv2DTranspose of ``filters`` + LeakyReLU, then an ``output_kernel`` Conv2D to the
+    image channels. Report 001 uses upsamplings=2 (7x7x128 start, 1,164,289 parameters); report
+    000 uses upsamplings=1 (14x14x128). ``dense_filters`` defaults to ``filters``.
     """
     latent_dim = _check_latent_dim(latent_dim)
     base_h, base_w = _base_size(image_shape, upsamplings)
+    dense_filters = dense_filters or filters
     model = keras.Sequential(name=name)
     model.add(keras.Input(shape=(latent_dim,), name="latent"))
-    model.add(layers.Dense(base_h * base_w * filters))
+    model.add(layers.Dense(base_h * base_w * dense_filters))
     model.add(layers.LeakyReLU(negative_slope=LEAKY_SLOPE))
-    model.add(layers.Reshape((base_h, base_w, filters)))
+    model.add(layers.Reshape((base_h, base_w, dense_filters)))
     for _ in range(upsamplings):
         model.add(layers.Conv2DTranspose(filters, 4, strides=2, padding="same"))
         model.add(layers.LeakyReLU(negative_slope=LEAKY_SLOPE))
-    model.add(layers.Conv2D(image_shape[2], 7, padding="same", activation=output_activation))
+    model.add(layers.Conv2D(image_shape[2], output_kernel, padding="same", activation=output_activation))
     return model
 
 
@@ -65,18 +69,20 @@ def keras_gan_discriminator(
     image_shape=(28, 28, 1),
     filters=(64, 64),
     dropout: float = 0.4,
+    kernel_size: int = 3,
+    negative_slope: float = LEAKY_SLOPE,
     name: str = "discriminator",
 ) -> keras.Model:
     """The Keras MNIST GAN discriminator of reports 000 and 001, returning a logit.
 
-    3x3 stride-2 Conv2D + LeakyReLU(0.2) + Dropout per entry of ``filters``, Flatten, Dense(1).
-    Report 001 uses filters (64, 64): 40,705 parameters; report 000 uses (64, 128).
+    A stride-2 Conv2D + LeakyReLU + Dropout per entry of ``filters``, Flatten, Dense(1).
+    Report 001 uses 3x3 kernels and filters (64, 64): 40,705 parameters; report 000 uses (64, 128).
     """
     model = keras.Sequential(name=name)
     model.add(keras.Input(shape=tuple(image_shape), name="image"))
     for count in filters:
-        model.add(layers.Conv2D(count, 3, strides=2, padding="same"))
-        model.add(layers.LeakyReLU(negative_slope=LEAKY_SLOPE))
+        model.add(layers.Conv2D(count, kernel_size, strides=2, padding="same"))
+        model.add(layers.LeakyReLU(negative_slope=negative_slope))
         model.add(layers.Dropout(dropout))
     model.add(layers.Flatten())
     model.add(layers.Dense(1, name="logit", dtype="float32"))  # float32 logits under mixed precision
@@ -128,36 +134,21 @@ def dcgan_discriminator(
     negative_slope: float = 0.3,
     name: str = "discriminator",
 ) -> keras.Model:
-    """The TensorFlow DCGAN tutorial's discriminator, returning a logit: 5x5 stride-2 convs of
-    64 and 128 filters with LeakyReLU and dropout 0.3, Flatten, Dense(1). 212,865 parameters on MNIST."""
-    model = keras.Sequential(name=name)
-    model.add(keras.Input(shape=tuple(image_shape), name="image"))
-    for count in filters:
-        model.add(layers.Conv2D(count, kernel_size, strides=2, padding="same"))
-        model.add(layers.LeakyReLU(negative_slope=negative_slope))
-        model.add(layers.Dropout(dropout))
-    model.add(layers.Flatten())
-    model.add(layers.Dense(1, name="logit", dtype="float32"))  # float32 logits under mixed precision
-    return model
+    """The TensorFlow DCGAN tutorial's discriminator, returning a logit: report 001's recipe with
+    5x5 stride-2 convs of 64 and 128 filters, LeakyReLU 0.3 and dropout 0.3, Flatten, Dense(1).
+    212,865 parameters on MNIST."""
+    return keras_gan_discriminator(image_shape, filters, dropout, kernel_size, negative_slope, name)
 
 
 def cifar_dcgan_generator(
     latent_dim: int = 100, image_shape=(32, 32, 3), filters: int = 128, name: str = "generator"
 ) -> keras.Model:
-    """Report 002's CIFAR-10 generator: Dense 256x4x4 + LeakyReLU(0.2), three 4x4 stride-2
-    Conv2DTranspose of ``filters`` + LeakyReLU(0.2), then a 3x3 Conv2D with tanh."""
-    latent_dim = _check_latent_dim(latent_dim)
-    base_h, base_w = _base_size(image_shape, 3)
-    model = keras.Sequential(name=name)
-    model.add(keras.Input(shape=(latent_dim,), name="latent"))
-    model.add(layers.Dense(base_h * base_w * 256))
-    model.add(layers.LeakyReLU(negative_slope=LEAKY_SLOPE))
-    model.add(layers.Reshape((base_h, base_w, 256)))
-    for _ in range(3):
-        model.add(layers.Conv2DTranspose(filters, 4, strides=2, padding="same"))
-        model.add(layers.LeakyReLU(negative_slope=LEAKY_SLOPE))
-    model.add(layers.Conv2D(image_shape[2], 3, padding="same", activation="tanh"))
-    return model
+    """Report 002's CIFAR-10 generator: report 001's recipe at 32x32x3 with a dense 4x4x256 start,
+    three 4x4 stride-2 Conv2DTranspose of ``filters`` (LeakyReLU 0.2) and a 3x3 tanh Conv2D."""
+    return keras_gan_generator(
+        latent_dim, image_shape, filters=filters, upsamplings=3, output_activation="tanh",
+        dense_filters=256, output_kernel=3, name=name,
+    )
 
 
 def cifar_dcgan_discriminator(
@@ -267,3 +258,22 @@ def check_param_counts(name: str, generator: keras.Model, discriminator: keras.M
     if expected is not None and counts != expected:
         raise AssertionError(f"{name}: parameter counts {counts} differ from the report's {expected}.")
     return counts
+
+
+def forward_flops(model: keras.Model) -> int:
+    """Floating-point operations of one forward pass for one example, counting the multiply-adds
+    (2 FLOPs each) of Dense, Conv2D and Conv2DTranspose layers; activations, batch norm and the
+    rest are small beside them and left out."""
+    total = 0
+    for layer in model.layers:
+        if isinstance(layer, layers.Conv2DTranspose):
+            _, height, width, channels = layer.input.shape
+            k_h, k_w = layer.kernel_size
+            total += 2 * height * width * k_h * k_w * channels * layer.filters
+        elif isinstance(layer, layers.Conv2D):
+            _, height, width, _ = layer.output.shape
+            k_h, k_w = layer.kernel_size
+            total += 2 * height * width * k_h * k_w * layer.input.shape[-1] * layer.filters
+        elif isinstance(layer, layers.Dense):
+            total += 2 * layer.input.shape[-1] * layer.units
+    return int(total)

@@ -1,10 +1,9 @@
 """The one GAN training core: a ``keras.Model`` that owns a generator and a discriminator.
 
-Following keras-io's generative examples, ``GAN.train_step`` does one discriminator update and one
-generator update per batch, and Keras compiles it with tf.function on the TensorFlow backend. The
-gradient tapes make this module TensorFlow-backend only, as the collection is. The
-model therefore gets ``fit`` with its progress bar, callbacks, History, ``evaluate`` and
-``tf.distribute`` for free. Every variant is a choice in ``compile``: the loss (the reports'
+Following keras-io's generative examples, ``GAN.train_step`` does the discriminator update(s) and
+one generator update per batch, and Keras compiles it with tf.function. Being a ``keras.Model``,
+the GAN gets ``fit`` with its progress bar, callbacks, History, ``evaluate`` and ``tf.distribute``
+for free. (The gradient tapes make it TensorFlow-backend only, as the whole collection is.) Every variant is a choice in ``compile``: the loss (the reports'
 binary cross-entropy or Wasserstein), critic steps per generator step, weight clipping and the
 gradient penalty. The metrics it logs are ``d_loss`` and ``g_loss``, plus ``real_acc`` and
 ``fake_acc`` (the discriminator's accuracy on real and on generated images) for the
@@ -244,14 +243,23 @@ class GAN(keras.Model):
         self._update_output_metrics(real_logits, fake_logits)
         return self._metric_results()
 
-    def generate(self, noise) -> np.ndarray:
-        """Images for the given latent points (inference mode) as a NumPy array."""
+    def generate(self, noise, batch_size: int = 256) -> np.ndarray:
+        """Images for the given latent points (inference mode) as a NumPy array, ``batch_size``
+        at a time so that 10,000 samples for a metric fit in memory."""
         noise = np.asarray(noise, dtype=np.float32)
         if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
             raise ValueError(
                 f"noise must have shape (n, {self.latent_dim}), got {noise.shape}."
             )
-        return keras.ops.convert_to_numpy(self.generator(noise, training=False))
+        batches = [
+            keras.ops.convert_to_numpy(self.generator(noise[start : start + batch_size], training=False))
+            for start in range(0, len(noise), batch_size)
+        ]
+        return np.concatenate(batches)
+
+    def sample(self, n: int, seed: int = 0) -> np.ndarray:
+        """n images from n fixed-seed latent points."""
+        return self.generate(latent_points(n, self.latent_dim, seed))
 
 
 def _with_loss_scaling(optimizer):

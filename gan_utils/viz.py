@@ -126,6 +126,12 @@ def plot_losses(history, path=None, title: str | None = None):
     else:
         draw(right_ax, ("wasserstein", "gradient_penalty"))
         right_ax.set(ylabel="critic units", title="Critic's Wasserstein estimate")
+    if "fcd" in values:
+        quality_ax = loss_ax.twinx()
+        epochs = np.arange(1, len(values["fcd"]) + 1)
+        scored = ~np.isnan(np.asarray(values["fcd"], dtype=float))
+        quality_ax.plot(epochs[scored], np.asarray(values["fcd"])[scored], "k--", marker="s", label="fcd")
+        quality_ax.set_ylabel("Frechet classifier distance (dashed)")
     if title:
         fig.suptitle(title)
     fig.tight_layout()

@@ -13,6 +13,18 @@ def no_smoke(monkeypatch):
 
 
 @pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("classifier_cache")
+
+
+@pytest.fixture
+def cache(shared_cache, monkeypatch):
+    """One classifier cache for the session: the digits classifier is trained once."""
+    monkeypatch.setenv("GAN_UTILS_CACHE", str(shared_cache))
+    return shared_cache
+
+
+@pytest.fixture(scope="session")
 def digits_sigmoid():
     from gan_utils import data
 

@@ -76,3 +76,26 @@ def test_report_logger_prints_the_reports_format(tiny_gan):
     history = tiny_gan.fit(random_images(32), batch_size=8, epochs=1, verbose=0, callbacks=[probe])
     d_values = [float(line.split("d=")[1].split(",")[0]) for line in per_batch]
     assert np.mean(d_values) == pytest.approx(history.history["d_loss"][0], abs=2e-3)
+
+
+def test_score_every_logs_quality_into_the_resumable_history(cache, tmp_path):
+    import math
+
+    from gan_utils import data, training
+    from conftest import tiny_gan_models
+
+    gan = training.GAN(*tiny_gan_models(), seed=0)
+    gan.compile()
+    digits, _ = data.load_dataset("digits", value_range="sigmoid", smoke=False, max_samples=64)
+    score = callbacks.ScoreEvery("digits", "sigmoid", every=2, n_samples=64, smoke=False)
+    gan.fit(data.make_dataset(digits, batch_size=16), epochs=3, verbose=0,
+            callbacks=callbacks.resumable_callbacks(tmp_path, score=score))
+    fcd = callbacks.read_history(tmp_path / "history.csv")["fcd"]
+    assert len(fcd) == 3
+    assert fcd[0] > 0 and fcd[1] > 0 and math.isnan(fcd[2])  # epochs 1 and 2 scored, 3 not
+    # A resumed run that starts on an unscored epoch keeps the columns aligned.
+    gan.fit(data.make_dataset(digits, batch_size=16), epochs=5, verbose=0,
+            callbacks=callbacks.resumable_callbacks(tmp_path, score=callbacks.ScoreEvery("digits", "sigmoid", every=2, n_samples=64, smoke=False)))
+    history = callbacks.read_history(tmp_path / "history.csv")
+    assert len(history["fcd"]) == len(history["d_loss"]) == 5
+    assert math.isnan(history["fcd"][4]) and history["fcd"][3] > 0

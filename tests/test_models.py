@@ -93,3 +93,13 @@ def test_cifar10_architectures():
     assert variant.layers[0].output.shape[1:] == (8 * 8 * 256,)
     assert [l.filters for l in variant.layers if "transpose" in l.name] == [128, 64, 3]
     assert sum("batch_normalization" in l.name for l in variant.layers) == 3
+
+
+def test_forward_flops_by_hand():
+    generator, discriminator = models.build_gan_models("keras_gan_report001")
+    # Dense 100->6272; two 4x4 conv-transposes 128->128 from 7x7 and 14x14; 7x7 conv 128->1 at 28x28.
+    expected_g = 2 * (100 * 6272 + 7 * 7 * 16 * 128 * 128 + 14 * 14 * 16 * 128 * 128 + 28 * 28 * 49 * 128)
+    # 3x3 stride-2 convs 1->64 at 14x14 and 64->64 at 7x7; dense 3136->1.
+    expected_d = 2 * (14 * 14 * 9 * 64 + 7 * 7 * 9 * 64 * 64 + 3136)
+    assert models.forward_flops(generator) == expected_g
+    assert models.forward_flops(discriminator) == expected_d

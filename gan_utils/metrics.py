@@ -1,0 +1,296 @@
+"""Measuring GANs: Frechet distance, KID and the classifier (inception-style) score, and the
+feature extractors that feed them.
+
+The distances are computed from activations, as TF-GAN's eval module does, so any network can
+supply them. Numbers from different extractors are not comparable: every score carries the name
+of its extractor, and ``score_images`` prints it next to the number.
+
+Extractors:
+* ``classifier`` (default): a small CNN per dataset that gan_utils trains once and caches under
+  ``~/.keras/gan_utils/`` (seconds for the digits, a minute or two on a GPU for the others). Its
+  penultimate layer gives "Frechet classifier distance" (FCD); its logits the classifier score.
+* ``inception``: InceptionV3 with ImageNet weights from ``keras.applications``, the standard FID
+  network, where its weights can be downloaded (Colab); without them ``feature_extractor`` says so
+  and falls back to the classifier.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from gan_utils import data, viz
+from gan_utils.config import smoke_mode
+
+
+def _activations(activations, name) -> np.ndarray:
+    array = np.asarray(activations, dtype=np.float64)
+    if array.ndim != 2 or array.shape[0] < 2:
+        raise ValueError(f"{name} must have shape (n >= 2, features), got {array.shape}.")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contain NaN or infinite values.")
+    return array
+
+
+def _sqrt_psd(matrix: np.ndarray) -> np.ndarray:
+    """Square root of a symmetric positive semi-definite matrix; tiny negative eigenvalues from
+    round-off are set to zero."""
+    values, vectors = np.linalg.eigh((matrix + matrix.T) / 2)
+    return (vectors * np.sqrt(np.clip(values, 0.0, None))) @ vectors.T
+
+
+def frechet_distance(activations_a, activations_b) -> float:
+    """Frechet distance between Gaussians fitted to two sets of activations (rows = samples).
+
+    ||mu_a - mu_b||^2 + tr(S_a + S_b - 2 (S_a S_b)^(1/2)), in float64 with unbiased covariances.
+    tr((S_a S_b)^(1/2)) is computed as tr((S_a^(1/2) S_b S_a^(1/2))^(1/2)), a symmetric PSD matrix
+    whose eigenvalues are real and non-negative: stable when the covariances are near-singular
+    (fewer samples than features), where a general ``sqrtm`` returns complex round-off.
+    """
+    a = _activations(activations_a, "activations_a")
+    b = _activations(activations_b, "activations_b")
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"Activations have {a.shape[1]} and {b.shape[1]} features; they must match.")
+    mean_a, mean_b = a.mean(axis=0), b.mean(axis=0)
+    cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    root_a = _sqrt_psd(cov_a)
+    cross = np.sqrt(np.clip(np.linalg.eigvalsh(root_a @ cov_b @ root_a), 0.0, None)).sum()
+    distance = np.sum((mean_a - mean_b) ** 2) + np.trace(cov_a) + np.trace(cov_b) - 2.0 * cross
+    return float(max(distance, 0.0))
+
+
+def _polynomial_kernel(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return (x @ y.T / x.shape[1] + 1.0) ** 3
+
+
+def kernel_distance(activations_a, activations_b, n_subsets: int = 10, subset_size: int = 1000, seed: int = 0):
+    """Kernel (inception) distance: the unbiased MMD^2 with the cubic polynomial kernel
+    k(x, y) = (x.y / d + 1)^3, averaged over random subsets. Returns (mean, standard deviation)."""
+    a = _activations(activations_a, "activations_a")
+    b = _activations(activations_b, "activations_b")
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"Activations have {a.shape[1]} and {b.shape[1]} features; they must match.")
+    size = min(subset_size, len(a), len(b))
+    rng = np.random.default_rng(seed)
+    estimates = []
+    for _ in range(n_subsets):
+        x = a[rng.choice(len(a), size, replace=False)]
+        y = b[rng.choice(len(b), size, replace=False)]
+        k_xx, k_yy, k_xy = _polynomial_kernel(x, x), _polynomial_kernel(y, y), _polynomial_kernel(x, y)
+        off_diagonal = size * (size - 1)
+        estimates.append(
+            (k_xx.sum() - np.trace(k_xx)) / off_diagonal
+            + (k_yy.sum() - np.trace(k_yy)) / off_diagonal
+            - 2.0 * k_xy.mean()
+        )
+    return float(np.mean(estimates)), float(np.std(estimates))
+
+
+def classifier_score(logits, n_splits: int = 10):
+    """The inception score from any classifier's logits: exp(E_x KL(p(y|x) || p(y))), averaged
+    over ``n_splits`` splits. 1 for uninformative predictions, up to the number of classes for
+    confident predictions spread evenly over the classes. Returns (mean, standard deviation)."""
+    logits = _activations(logits, "logits")
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    probabilities = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    scores = []
+    for part in np.array_split(probabilities, min(n_splits, len(probabilities))):
+        marginal = part.mean(axis=0, keepdims=True)
+        kl = np.sum(part * (np.log(part + 1e-12) - np.log(marginal + 1e-12)), axis=1)
+        scores.append(np.exp(kl.mean()))
+    return float(np.mean(scores)), float(np.std(scores))
+
+
+# ---------------------------------------------------------------------------------------------
+# Feature extractors
+
+
+@dataclass
+class FeatureExtractor:
+    """Turns images (in ``value_range``) into activations and, where it can, class logits."""
+
+    name: str
+    features: Callable[[np.ndarray], np.ndarray]
+    logits: Callable[[np.ndarray], np.ndarray] | None = None
+
+
+def cache_dir() -> Path:
+    """Where trained classifiers are kept: $GAN_UTILS_CACHE, else ~/.keras/gan_utils."""
+    return Path(os.environ.get("GAN_UTILS_CACHE", Path.home() / ".keras" / "gan_utils"))
+
+
+CLASSIFIER_EPOCHS = {"digits": 15, "mnist": 3, "fashion_mnist": 5, "cifar10": 15}
+SMOKE_CLASSIFIER_EPOCHS = 3
+
+
+def build_classifier(image_shape, n_classes: int = 10):
+    """A small CNN (about 100k parameters); its 128-unit "embedding" layer gives the features."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=tuple(image_shape), name="image")
+    x = inputs
+    for filters in (32, 64, 128):
+        # No batch norm: its moving statistics lag behind on small data and short training.
+        x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+        x = layers.MaxPooling2D()(x)
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dropout(0.3)(x)
+    embedding = layers.Dense(128, activation="relu", name="embedding")(x)
+    logits = layers.Dense(n_classes, name="logits")(embedding)
+    model = keras.Model(inputs, logits, name="classifier")
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-3),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def dataset_classifier(dataset: str, smoke: bool | None = None, epochs: int | None = None, verbose: int = 0):
+    """The cached classifier of a dataset (images in [0, 1]), trained on first use.
+
+    Returns (model, test_accuracy). In smoke mode the dataset is the digits stand-in, so the cache
+    entry is named ``{dataset}_smoke`` and trains for a few epochs only.
+    """
+    import keras
+
+    smoke = smoke_mode() if smoke is None else smoke
+    info = data.dataset_info(dataset)
+    key = f"{dataset}_smoke" if smoke else dataset
+    path = cache_dir() / f"classifier_{key}.keras"
+    accuracy_path = path.with_suffix(".accuracy.txt")
+    if path.exists() and accuracy_path.exists():
+        return keras.models.load_model(path), float(accuracy_path.read_text())
+    train_x, train_y = data.load_dataset(dataset, "train", "sigmoid", smoke=smoke)
+    test_x, test_y = data.load_dataset(dataset, "test", "sigmoid", smoke=smoke)
+    if epochs is None:
+        epochs = SMOKE_CLASSIFIER_EPOCHS if smoke else CLASSIFIER_EPOCHS[dataset]
+    keras.utils.set_random_seed(0)
+    model = build_classifier(info.image_shape, len(info.class_names))
+    print(f"Training the {key} classifier for the metrics ({epochs} epochs; cached in {path}) ...")
+    model.fit(train_x, train_y, batch_size=64, epochs=epochs, verbose=verbose, validation_split=0.0)
+    accuracy = float(model.evaluate(test_x, test_y, verbose=0)[1])
+    with viz.atomic_path(path) as temporary:
+        model.save(temporary)
+    with viz.atomic_path(accuracy_path) as temporary:
+        temporary.write_text(f"{accuracy:.6f}")
+    return model, accuracy
+
+
+def classifier_extractor(dataset: str, value_range, smoke: bool | None = None, batch_size: int = 256) -> FeatureExtractor:
+    """Features (128-d embedding) and logits of the dataset's cached classifier."""
+    import keras
+
+    model, accuracy = dataset_classifier(dataset, smoke)
+    embed = keras.Model(model.inputs, [model.get_layer("embedding").output, model.output])
+    low, high = data.resolve_value_range(value_range)
+
+    def run(images):
+        unit = (np.asarray(images, np.float32) - low) / (high - low)
+        features, logits = embed.predict(unit, batch_size=batch_size, verbose=0)
+        return features, logits
+
+    key = "smoke digits" if (smoke_mode() if smoke is None else smoke) else dataset
+    return FeatureExtractor(
+        name=f"{key} classifier (test accuracy {accuracy:.1%})",
+        features=lambda images: run(images)[0],
+        logits=lambda images: run(images)[1],
+    )
+
+
+def inception_extractor(value_range, batch_size: int = 64) -> FeatureExtractor:
+    """InceptionV3 (ImageNet weights) pool features at 299x299, the standard FID network.
+    Raises RuntimeError with the reason when the weights cannot be loaded (no internet)."""
+    import keras
+    import tensorflow as tf
+
+    try:
+        network = keras.applications.InceptionV3(include_top=False, pooling="avg", weights="imagenet")
+    except Exception as error:  # a failed download raises plain Exception in keras' get_file
+        raise RuntimeError(f"InceptionV3's ImageNet weights could not be loaded ({type(error).__name__}: {error}).") from error
+    low, high = data.resolve_value_range(value_range)
+
+    def features(images):
+        outputs = []
+        for start in range(0, len(images), batch_size):
+            batch = (np.asarray(images[start : start + batch_size], np.float32) - low) / (high - low)
+            if batch.shape[-1] == 1:
+                batch = np.repeat(batch, 3, axis=-1)
+            batch = tf.image.resize(batch * 255.0, (299, 299), method="bilinear")
+            batch = keras.applications.inception_v3.preprocess_input(batch)
+            outputs.append(network(batch, training=False).numpy())
+        return np.concatenate(outputs)
+
+    return FeatureExtractor(name="InceptionV3 (ImageNet) pool3", features=features)
+
+
+EXTRACTORS = ("classifier", "inception")
+
+
+def feature_extractor(kind: str, dataset: str, value_range, smoke: bool | None = None) -> FeatureExtractor:
+    """The named extractor; "inception" falls back to the classifier, with a message, when the
+    ImageNet weights cannot be had."""
+    if kind not in EXTRACTORS:
+        raise ValueError(f"Unknown feature extractor {kind!r}; accepted are {list(EXTRACTORS)}.")
+    if kind == "inception":
+        try:
+            return inception_extractor(value_range)
+        except RuntimeError as error:
+            print(f"{error} Falling back to the {dataset} classifier: numbers are Frechet classifier "
+                  "distances, not FIDs, and not comparable with published FIDs.")
+    return classifier_extractor(dataset, value_range, smoke)
+
+
+def score_images(real_images, fake_images, extractor: FeatureExtractor, kid_subset_size: int = 1000) -> dict:
+    """Frechet distance, KID (mean, std) and, if the extractor has logits, the classifier score of
+    the fakes, with the extractor's name and the sample counts."""
+    real_features = extractor.features(real_images)
+    fake_features = extractor.features(fake_images)
+    kid, kid_std = kernel_distance(real_features, fake_features, subset_size=kid_subset_size)
+    scores = {
+        "extractor": extractor.name,
+        "n_real": int(len(real_images)),
+        "n_fake": int(len(fake_images)),
+        "frechet_distance": frechet_distance(real_features, fake_features),
+        "kid": kid,
+        "kid_std": kid_std,
+    }
+    if extractor.logits is not None:
+        scores["classifier_score"], scores["classifier_score_std"] = classifier_score(extractor.logits(fake_images))
+    return scores
+
+
+def score_generator(generate: Callable[[int], np.ndarray], dataset: str, value_range, n: int | None = None,
+                    extractor: str = "classifier", smoke: bool | None = None, seed: int = 0) -> dict:
+    """Score a generator against the dataset's test split (train split where the test split is
+    smaller than ``n``). ``generate(count)`` returns images in ``value_range``. ``n`` defaults to
+    10,000 per side in full mode (the field's minimum for a reported FID) and 256 in smoke mode.
+    Prints the result with its extractor and sample count, and returns it."""
+    smoke = smoke_mode() if smoke is None else smoke
+    n = n or (256 if smoke else 10_000)
+    real, _ = data.load_dataset(dataset, "test", value_range, smoke=smoke)
+    if len(real) < n:
+        train, _ = data.load_dataset(dataset, "train", value_range, smoke=smoke)
+        real = np.concatenate([real, train])
+    real = real[np.random.default_rng(seed).permutation(len(real))[:n]]
+    fake = generate(len(real))
+    scores = score_images(real, fake, feature_extractor(extractor, dataset, value_range, smoke))
+    print(format_scores(scores, smoke))
+    return scores
+
+
+def format_scores(scores: dict, smoke: bool = False) -> str:
+    text = (
+        f"Frechet distance {scores['frechet_distance']:.3f}, KID {scores['kid']:.4f} ± {scores['kid_std']:.4f}"
+    )
+    if "classifier_score" in scores:
+        text += f", classifier score {scores['classifier_score']:.2f}"
+    text += f"  [{scores['extractor']}; {scores['n_real']} real vs {scores['n_fake']} generated]"
+    if smoke:
+        text += "  (smoke mode: few samples, a briefly trained model; not a result)"
+    return text
