@@ -1,6 +1,8 @@
-"""Keras callbacks for GAN training: fixed-seed sample grids and GIFs, the reports' log lines, and a
-stop on non-finite losses. They work with any model that has ``generate`` and ``latent_dim``
-(``gan_utils.training.GAN``)."""
+"""Keras callbacks for GAN training: fixed-seed sample grids and GIFs (``SampleGrid``), the reports'
+log lines (``ReportLogger``), a stop on non-finite losses, quality scores over training
+(``ScoreEvery``), periodic checkpoints, epoch timing, and ``resumable_callbacks``, which puts them
+together with Keras' CSVLogger and BackupAndRestore so that an interrupted ``fit`` resumes. They
+work with ``gan_utils.training.GAN`` (anything with ``generate``, ``sample`` and ``latent_dim``)."""
 
 from __future__ import annotations
 
