@@ -37,6 +37,8 @@ class TrainConfig:
     d_steps: int = 1  # critic updates per generator update
     weight_clip: float | None = None
     gradient_penalty_weight: float = 0.0
+    real_label: float = 1.0  # the label-swap experiment trains with real 0 / fake 1
+    fake_label: float = 0.0
     latent_dim: int = 100
     seed: int = 0
     sample_every: int = 1  # epochs between sample-grid frames
@@ -84,6 +86,11 @@ CONFIGS = {
         name="keras_gan_mnist", notebook="01_keras_gan_mnist.ipynb", dataset="mnist",
         architecture="keras_gan_report001", batch_size=256, epochs=10,
     ),
+    # Report 000's question: the same GAN and budget with real = 0 and fake = 1.
+    "keras_gan_mnist_swapped": TrainConfig(
+        name="keras_gan_mnist_swapped", notebook="05_label_swap.ipynb", dataset="mnist",
+        architecture="keras_gan_report001", batch_size=256, epochs=10, real_label=0.0, fake_label=1.0,
+    ),
     "dcgan_mnist": _dcgan_tutorial("dcgan_mnist", "mnist"),
     "dcgan_fashion_mnist": _dcgan_tutorial("dcgan_fashion_mnist", "fashion_mnist"),
     # Report 002: batch 128, 200 epochs, samples saved every 10 epochs, Adam 2e-4 / 0.5.
@@ -126,7 +133,7 @@ def build_gan(config: TrainConfig) -> training.GAN:
     against the report's where it states them)."""
     generator, discriminator = models.build_gan_models(config.architecture, config.image_shape, config.latent_dim)
     models.check_param_counts(config.architecture, generator, discriminator)
-    gan = training.GAN(generator, discriminator, seed=config.seed)
+    gan = training.GAN(generator, discriminator, real_label=config.real_label, fake_label=config.fake_label, seed=config.seed)
     gan.compile(
         d_optimizer=make_optimizer(config),
         g_optimizer=make_optimizer(config),

@@ -1,8 +1,8 @@
 """The reports' experiments as tested functions: pixel and latent arithmetic, interpolation,
 nearest neighbours (memorisation) and discriminator features for a linear SVM.
 
-(The label-swap experiment needs no code of its own: ``training.GAN(..., real_label=0,
-fake_label=1)``.)
+The label-swap experiment trains ``training.GAN(..., real_label=0, fake_label=1)``;
+``mirrored_label_swap`` shows why that changes nothing but the sign of the discriminator's logit.
 """
 
 from __future__ import annotations
@@ -15,6 +15,25 @@ from gan_utils.data import check_images, resolve_value_range
 
 INTERPOLATIONS = ("linear", "slerp")
 ARITHMETIC_MODES = ("clip", "rescale")
+
+
+def mirrored_label_swap(gan, optimizers=None):
+    """A GAN with real = 0 / fake = 1 whose discriminator is the given one with its logit negated
+    (the last Dense layer's weights and bias times -1), sharing the generator and the seed.
+
+    Binary cross-entropy satisfies BCE(1 - y, -x) = BCE(y, x), so this GAN computes exactly the
+    same losses and gradients as the original: trained from the same state, both follow the same
+    trajectory, step for step. ``optimizers`` is a (d, g) pair; fresh Adam 2e-4 / 0.5 by default.
+    """
+    from gan_utils import training
+
+    logit = gan.discriminator.layers[-1]
+    logit.set_weights([-w for w in logit.get_weights()])
+    swapped = training.GAN(gan.generator, gan.discriminator, real_label=gan.fake_label,
+                           fake_label=gan.real_label, seed=gan.seed_generator.get_config()["seed"])
+    d_optimizer, g_optimizer = optimizers or (training.adam(), training.adam())
+    swapped.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=getattr(gan, "loss_name", "non_saturating"))
+    return swapped
 
 
 def slerp(start: np.ndarray, end: np.ndarray, t: float) -> np.ndarray:

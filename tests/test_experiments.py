@@ -65,3 +65,26 @@ def test_discriminator_features_and_a_linear_svm_beat_chance_on_digits():
     # Even a randomly initialised discriminator's features separate the digits (the baseline the
     # experiment compares a trained one against).
     assert experiments.linear_svm_accuracy(train_features, train_labels, test_features, test_labels) > 0.8
+
+
+def test_swapping_the_labels_only_flips_the_sign_of_the_logit():
+    import keras
+
+    from gan_utils import training
+
+    images = data.load_dataset("digits", "train", "sigmoid", smoke=False, max_samples=64)[0]
+
+    def run(swap):
+        keras.utils.set_random_seed(0)
+        gan = training.GAN(*tiny_gan_models(), seed=0)
+        gan.compile()
+        if swap:
+            gan = experiments.mirrored_label_swap(gan)
+            assert (gan.real_label, gan.fake_label) == (0.0, 1.0)
+        history = gan.fit(data.make_dataset(images, batch_size=16, seed=0), epochs=2, verbose=0).history
+        return history, gan.sample(4)
+
+    (normal, normal_images), (swapped, swapped_images) = run(False), run(True)
+    for name in normal:
+        np.testing.assert_allclose(normal[name], swapped[name], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(normal_images, swapped_images, atol=1e-3)
