@@ -64,6 +64,31 @@ def interpolate(start, end, steps: int = 10, method: str = "slerp") -> np.ndarra
     return np.stack(points).astype(np.float32)
 
 
+def class_mean_latents(generate: Callable, classify: Callable, latent_dim: int, n: int = 2000,
+                       min_confidence: float = 0.9, seed: int = 0):
+    """Average latent vector of each class, the classes judged by a classifier, not by hand.
+
+    Draws ``n`` latent points, generates images with ``generate(latents)``, classifies them with
+    ``classify(images)`` (logits), and averages the latents of each class over the samples
+    classified with probability at least ``min_confidence``. Returns ({class: mean latent},
+    {class: count}); classes with no confident sample are left out.
+    """
+    from gan_utils.training import latent_points
+
+    latents = latent_points(n, latent_dim, seed)
+    logits = np.asarray(classify(generate(latents)), np.float64)
+    probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    predicted, confidence = probabilities.argmax(axis=1), probabilities.max(axis=1)
+    means, counts = {}, {}
+    for label in np.unique(predicted):
+        chosen = (predicted == label) & (confidence >= min_confidence)
+        if chosen.any():
+            means[int(label)] = latents[chosen].mean(axis=0)
+            counts[int(label)] = int(chosen.sum())
+    return means, counts
+
+
 def pixel_arithmetic(first, second, operation: str = "+", value_range="sigmoid", mode: str = "clip") -> np.ndarray:
     """x1 + x2 or x1 - x2 of two image batches, brought back into ``value_range`` explicitly.
 

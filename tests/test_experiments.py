@@ -88,3 +88,13 @@ def test_swapping_the_labels_only_flips_the_sign_of_the_logit():
     for name in normal:
         np.testing.assert_allclose(normal[name], swapped[name], rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(normal_images, swapped_images, atol=1e-3)
+
+
+def test_class_mean_latents_average_the_latents_of_confident_classes():
+    """A "generator" that is the identity and a "classifier" reading the sign of the first latent
+    coordinate: class 1 latents have a positive first coordinate, class 0 a negative one."""
+    classify = lambda z: np.stack([-10 * z[:, 0], 10 * z[:, 0]], axis=1)
+    means, counts = experiments.class_mean_latents(lambda z: z, classify, latent_dim=3, n=4000, min_confidence=0.99)
+    assert set(means) == {0, 1} and sum(counts.values()) < 4000  # unconfident samples near 0 are left out
+    assert means[1][0] > 0.5 and means[0][0] < -0.5
+    assert abs(means[1][1]) < 0.1 and abs(means[0][2]) < 0.1  # the other coordinates average out
