@@ -182,17 +182,21 @@ def dataset_classifier(dataset: str, smoke: bool | None = None, epochs: int | No
     return model, accuracy
 
 
+def to_unit_range(images, value_range) -> np.ndarray:
+    """Images from ``value_range`` to [0, 1], the range the cached classifiers are trained on."""
+    low, high = data.resolve_value_range(value_range)
+    return (np.asarray(images, np.float32) - low) / (high - low)
+
+
 def classifier_extractor(dataset: str, value_range, smoke: bool | None = None, batch_size: int = 256) -> FeatureExtractor:
     """Features (128-d embedding) and logits of the dataset's cached classifier."""
     import keras
 
     model, accuracy = dataset_classifier(dataset, smoke)
-    embed = keras.Model(model.inputs, [model.get_layer("embedding").output, model.output])
-    low, high = data.resolve_value_range(value_range)
+    embed = keras.Model(model.inputs[0], [model.get_layer("embedding").output, model.output])
 
     def run(images):
-        unit = (np.asarray(images, np.float32) - low) / (high - low)
-        features, logits = embed.predict(unit, batch_size=batch_size, verbose=0)
+        features, logits = embed.predict(to_unit_range(images, value_range), batch_size=batch_size, verbose=0)
         return features, logits
 
     key = "smoke digits" if (smoke_mode() if smoke is None else smoke) else dataset
