@@ -98,3 +98,24 @@ def test_class_mean_latents_average_the_latents_of_confident_classes():
     assert set(means) == {0, 1} and sum(counts.values()) < 4000  # unconfident samples near 0 are left out
     assert means[1][0] > 0.5 and means[0][0] < -0.5
     assert abs(means[1][1]) < 0.1 and abs(means[0][2]) < 0.1  # the other coordinates average out
+
+
+def test_gan_feature_experiment_runs_offline_on_digits_with_a_trained_discriminator():
+    """The whole experiment of notebook 09 on the digits: train briefly, extract, fit the SVM."""
+    import keras
+
+    from gan_utils import training
+
+    train, train_labels = data.load_dataset("digits", "train", "sigmoid", smoke=False)
+    test, test_labels = data.load_dataset("digits", "test", "sigmoid", smoke=False)
+    keras.utils.set_random_seed(0)
+    gan = training.GAN(*tiny_gan_models(), seed=0)
+    gan.compile()
+    gan.fit(data.make_dataset(train, batch_size=64, seed=0), epochs=3, verbose=0)
+    results = {}
+    for name, extract in {
+        "pixels": lambda x: x.reshape(len(x), -1),
+        "trained": lambda x: experiments.discriminator_features(gan.discriminator, x),
+    }.items():
+        results[name] = experiments.linear_svm_accuracy(extract(train), train_labels, extract(test), test_labels)
+    assert results["trained"] > 0.85 and results["pixels"] > 0.85  # both far above chance (10%)
