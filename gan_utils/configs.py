@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,6 @@ import keras
 
 from gan_utils import callbacks, data, models, training, viz
 from gan_utils.config import smoke_mode
-from gan_utils.training import latent_points
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def build_gan(config: TrainConfig) -> training.GAN:
 
 def make_optimizer(config: TrainConfig) -> keras.optimizers.Optimizer:
     if config.optimizer == "adam":
-        return keras.optimizers.Adam(learning_rate=config.learning_rate, beta_1=config.beta_1, beta_2=config.beta_2)
+        return training.adam(config.learning_rate, config.beta_1, config.beta_2)
     if config.optimizer == "rmsprop":
         return keras.optimizers.RMSprop(learning_rate=config.learning_rate)
     raise ValueError(f"Unknown optimizer {config.optimizer!r}; accepted are ['adam', 'rmsprop'].")
@@ -237,12 +237,11 @@ def train(
         "run_gif": str(run_dir / "training.gif"),
     }
     if gif_dir is not None:
+        # The run's GIF is complete (SampleGrid wrote it at the end of fit): publish a copy.
         gif_path = Path(gif_dir) / f"{config.name}.gif"
-        viz.write_gif(samples.frame_paths(), gif_path, duration_ms=samples.gif_frame_ms)
-        grid = viz.image_grid(
-            gan.generate(latent_points(16, config.latent_dim, config.seed)),
-            value_range=config.output_activation,
-        )
+        with viz.atomic_path(gif_path) as temporary:
+            shutil.copyfile(run_dir / "training.gif", temporary)
+        grid = viz.image_grid(gan.generate(samples.noise), value_range=config.output_activation)
         grid_path = viz.save_image(viz.upscale(grid, 3), Path(gif_dir) / f"{config.name}.png")
         outputs.update(gif=str(gif_path), grid=str(grid_path))
     summary = {

@@ -26,9 +26,10 @@ def default_jit_compile() -> bool:
     return bool(tf.config.list_physical_devices("GPU"))
 
 
-def adam(learning_rate: float = 2e-4, beta_1: float = 0.5) -> keras.optimizers.Adam:
-    """Adam as the reports and the DCGAN paper set it: learning rate 2e-4, beta_1 0.5."""
-    return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1)
+def adam(learning_rate: float = 2e-4, beta_1: float = 0.5, beta_2: float = 0.999) -> keras.optimizers.Adam:
+    """Adam as the reports and the DCGAN paper set it: learning rate 2e-4, beta_1 0.5
+    (WGAN-GP uses beta_2 0.9)."""
+    return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2)
 
 
 class GAN(keras.Model):
