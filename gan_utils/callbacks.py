@@ -16,7 +16,6 @@ from pathlib import Path
 import keras
 
 from gan_utils import viz
-from gan_utils.training import latent_points
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -28,7 +27,8 @@ class SampleGrid(keras.callbacks.Callback):
 
     Args:
         output_dir: folder for the frames (created if missing).
-        n_samples: number of images in the grid (16 gives the tutorial's 4x4).
+        n_samples: number of images in the grid; None gives the tutorial's 4x4, or for a
+            conditional GAN one row per class (``GAN.default_grid_size``).
         seed: NumPy seed of the fixed latent points.
         value_range: pixel range the generator produces ("sigmoid", "tanh" or (low, high)).
         every: save every this many epochs (and always after the last epoch).
@@ -40,7 +40,7 @@ class SampleGrid(keras.callbacks.Callback):
     def __init__(
         self,
         output_dir,
-        n_samples: int = 16,
+        n_samples: int | None = None,
         seed: int = 0,
         value_range="tanh",
         every: int = 1,
@@ -63,10 +63,24 @@ class SampleGrid(keras.callbacks.Callback):
         self.show = show
         self.zoom = zoom
         self.prefix = prefix
-        self.noise = None
+        self.inputs = None
+
+    @property
+    def noise(self):
+        return None if self.inputs is None else self.inputs.noise
 
     def on_train_begin(self, logs=None):
-        self.noise = latent_points(self.n_samples, self.model.latent_dim, self.seed)
+        if self.n_samples is None:
+            self.n_samples = self.model.default_grid_size()
+        self.inputs = self.model.grid_inputs(self.n_samples, self.seed)
+
+    def images(self):
+        """The grid's images from the current generator."""
+        return self.model.generate(self.inputs.noise, self.inputs.labels)
+
+    def grid(self):
+        """The current sample grid as one image (a row per class for a conditional GAN)."""
+        return viz.image_grid(self.images(), self.inputs.columns, self.value_range)
 
     def frame_path(self, epoch: int) -> Path:
         return self.output_dir / f"{self.prefix}_{epoch:04d}.png"
@@ -78,9 +92,7 @@ class SampleGrid(keras.callbacks.Callback):
         return sorted(frames, key=lambda p: int(pattern.match(p.name).group(1)))
 
     def save_frame(self, epoch: int) -> Path:
-        images = self.model.generate(self.noise)
-        grid = viz.image_grid(images, math.ceil(math.sqrt(self.n_samples)), self.value_range)
-        path = viz.save_image(viz.upscale(grid, self.zoom), self.frame_path(epoch))
+        path = viz.save_image(viz.upscale(self.grid(), self.zoom), self.frame_path(epoch))
         if self.show:
             viz.display_file(path)
         return path

@@ -37,6 +37,7 @@ class TrainConfig:
     d_steps: int = 1  # critic updates per generator update
     weight_clip: float | None = None
     gradient_penalty_weight: float = 0.0
+    class_loss_weight: float = 1.0  # ACGAN: weight of the class term beside the source term
     real_label: float = 1.0  # the label-swap experiment trains with real 0 / fake 1
     fake_label: float = 0.0
     latent_dim: int = 100
@@ -64,6 +65,14 @@ class TrainConfig:
     @property
     def image_shape(self) -> tuple:
         return data.dataset_info(self.dataset).image_shape
+
+    @property
+    def n_classes(self) -> int:
+        return len(data.dataset_info(self.dataset).class_names)
+
+    @property
+    def conditioning(self) -> str | None:
+        return models.architecture(self.architecture).conditioning
 
     @property
     def output_activation(self) -> str:
@@ -113,6 +122,19 @@ CONFIGS = {
         beta_2=0.9, loss="wasserstein", d_steps=5, gradient_penalty_weight=10.0, checkpoint_every=25,
         score_every=5,
     ),
+    # Report 004's conditional DCGAN. The report states no training settings; its code follows the
+    # common Keras cGAN recipe, trained with Adam 2e-4 / 0.5 and batch 128.
+    "conditional_dcgan_fashion_mnist": TrainConfig(
+        name="conditional_dcgan_fashion_mnist", notebook="10_conditional_dcgan_fashion_mnist.ipynb",
+        dataset="fashion_mnist", architecture="conditional_dcgan_report004", batch_size=128, epochs=50,
+        checkpoint_every=15, score_every=5,
+    ),
+    # Report 003's ACGAN on report 002's CIFAR-10 networks and settings (Adam 2e-4 / 0.5, batch 128).
+    "acgan_cifar10": TrainConfig(
+        name="acgan_cifar10", notebook="11_acgan_cifar10.ipynb", dataset="cifar10",
+        architecture="acgan_cifar10", batch_size=128, epochs=50, sample_every=5, checkpoint_every=25,
+        score_every=5,
+    ),
     # `make demo`: the tutorial DCGAN on the offline digits, about two minutes on 2 CPU cores.
     "dcgan_digits": TrainConfig(
         name="dcgan_digits", notebook="02_dcgan_mnist_fashion_mnist.ipynb", dataset="digits",
@@ -131,7 +153,9 @@ def get_config(name: str) -> TrainConfig:
 def build_gan(config: TrainConfig) -> training.GAN:
     """The configuration's generator and discriminator in a compiled GAN (parameter counts checked
     against the report's where it states them)."""
-    generator, discriminator = models.build_gan_models(config.architecture, config.image_shape, config.latent_dim)
+    generator, discriminator = models.build_gan_models(
+        config.architecture, config.image_shape, config.latent_dim, n_classes=config.n_classes
+    )
     models.check_param_counts(config.architecture, generator, discriminator)
     gan = training.GAN(generator, discriminator, real_label=config.real_label, fake_label=config.fake_label, seed=config.seed)
     gan.compile(
@@ -141,6 +165,7 @@ def build_gan(config: TrainConfig) -> training.GAN:
         d_steps=config.d_steps,
         weight_clip=config.weight_clip,
         gradient_penalty_weight=config.gradient_penalty_weight,
+        class_loss_weight=config.class_loss_weight,
     )
     return gan
 
@@ -199,8 +224,10 @@ def train(
     if gan is None:
         keras.utils.set_random_seed(config.seed)
         gan = build_gan(config)
-    images, _ = load_images(config, "train", smoke)
-    test_images, _ = load_images(config, "test", smoke)
+    images, labels = load_images(config, "train", smoke)
+    test_images, test_labels = load_images(config, "test", smoke)
+    if not gan.conditional:
+        labels = test_labels = None  # an unconditional GAN trains on images alone
 
     samples = callbacks.SampleGrid(
         run_dir / "frames",
@@ -218,7 +245,7 @@ def train(
     timer = callbacks.EpochTimer()
     started = time.perf_counter()
     gan.fit(
-        data.make_dataset(images, batch_size=config.batch_size, seed=config.seed),
+        data.make_dataset(images, labels, batch_size=config.batch_size, seed=config.seed, n_classes=gan.n_classes),
         epochs=config.epochs,
         callbacks=[timer, *callbacks.resumable_callbacks(run_dir, samples, config.checkpoint_every, score)],
         verbose=verbose,
@@ -226,7 +253,10 @@ def train(
     seconds = time.perf_counter() - started
     history = callbacks.read_history(run_dir / "history.csv")
     evaluation = gan.evaluate(
-        data.make_dataset(test_images, batch_size=min(config.batch_size, len(test_images)), shuffle=False),
+        data.make_dataset(
+            test_images, test_labels, batch_size=min(config.batch_size, len(test_images)), shuffle=False,
+            n_classes=gan.n_classes,
+        ),
         return_dict=True,
         verbose=0,
     )
@@ -241,8 +271,7 @@ def train(
         gif_path = Path(gif_dir) / f"{config.name}.gif"
         with viz.atomic_path(gif_path) as temporary:
             shutil.copyfile(run_dir / "training.gif", temporary)
-        grid = viz.image_grid(gan.generate(samples.noise), value_range=config.output_activation)
-        grid_path = viz.save_image(viz.upscale(grid, 3), Path(gif_dir) / f"{config.name}.png")
+        grid_path = viz.save_image(viz.upscale(samples.grid(), 3), Path(gif_dir) / f"{config.name}.png")
         outputs.update(gif=str(gif_path), grid=str(grid_path))
     summary = {
         "config": dataclasses.asdict(config),
@@ -253,6 +282,10 @@ def train(
         "test_metrics": evaluation,  # held-out real images against fresh fakes
         "test_accuracy": (
             {"real": evaluation["real_acc"], "fake": evaluation["fake_acc"]} if "real_acc" in evaluation else None
+        ),
+        "test_class_accuracy": (  # ACGAN: the discriminator's class head on held-out and generated images
+            {"real": evaluation["real_class_acc"], "fake": evaluation["fake_class_acc"]}
+            if "real_class_acc" in evaluation else None
         ),
         "seconds_this_run": seconds,
         "seconds_per_epoch": timer.typical_seconds(),
@@ -277,6 +310,10 @@ def describe(config: TrainConfig) -> str:
         extras.append(f"weights clipped to +-{config.weight_clip:g}")
     if config.gradient_penalty_weight:
         extras.append(f"gradient penalty {config.gradient_penalty_weight:g}")
+    if config.conditioning == "input":
+        extras.append(f"conditioned on {config.n_classes} classes")
+    elif config.conditioning == "auxiliary":
+        extras.append(f"auxiliary class loss over {config.n_classes} classes, weight {config.class_loss_weight:g}")
     return (
         f"{config.name}: {config.dataset} {config.image_shape}, {spec.description}\n"
         f"batch {config.batch_size}, {config.epochs} epochs, {optimizer}, {', '.join(extras)}, "

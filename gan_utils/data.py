@@ -202,11 +202,13 @@ def load_dataset(
     return scale_images(images, value_range), labels
 
 
-def make_dataset(images, labels=None, batch_size: int = 256, shuffle: bool = True, seed=None):
+def make_dataset(images, labels=None, batch_size: int = 256, shuffle: bool = True, seed=None, n_classes=None):
     """A tf.data pipeline of full batches: shuffle, batch (dropping the ragged tail), prefetch.
 
-    Yields image batches, or (images, labels) batches when labels are given. Dropping the last
-    partial batch keeps every batch the same shape, so the train step is traced once.
+    Yields image batches, or (images, labels) batches when labels are given; with ``n_classes``
+    every label must lie in 0..n_classes-1 (an Embedding would silently wrap or zero a bad one).
+    Dropping the last partial batch keeps every batch the same shape, so the train step is traced
+    once.
     """
     import tensorflow as tf
 
@@ -221,7 +223,7 @@ def make_dataset(images, labels=None, batch_size: int = 256, shuffle: bool = Tru
     if labels is None:
         pipeline = tf.data.Dataset.from_tensor_slices(images)
     else:
-        labels = check_labels(labels, len(images))
+        labels = check_labels(labels, len(images), n_classes)
         pipeline = tf.data.Dataset.from_tensor_slices((images, labels))
     if shuffle:
         pipeline = pipeline.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)

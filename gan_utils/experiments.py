@@ -1,5 +1,6 @@
 """The reports' experiments as tested functions: pixel and latent arithmetic, interpolation,
-nearest neighbours (memorisation) and discriminator features for a linear SVM.
+nearest neighbours (memorisation), discriminator features for a linear SVM, and interpolation
+between two classes of a conditional generator.
 
 The label-swap experiment trains ``training.GAN(..., real_label=0, fake_label=1)``;
 ``mirrored_label_swap`` shows why that changes nothing but the sign of the discriminator's logit.
@@ -87,6 +88,40 @@ def class_mean_latents(generate: Callable, classify: Callable, latent_dim: int, 
             means[int(label)] = latents[chosen].mean(axis=0)
             counts[int(label)] = int(chosen.sum())
     return means, counts
+
+
+def class_interpolation(generator, noise, start_class: int, end_class: int, steps: int = 10) -> np.ndarray:
+    """Images of one latent point while the label moves from ``start_class`` to ``end_class``.
+
+    A label is a row of the generator's "label_embedding" table, so "between two classes" means
+    between their embedding vectors: the generator is re-entered just after that layer with
+    ``steps`` linear blends of the two rows, at the same ``noise`` (shape (latent_dim,)).
+    """
+    import keras
+
+    try:
+        embedding = generator.get_layer("label_embedding")
+    except ValueError:
+        raise ValueError(
+            "class_interpolation needs a conditional generator with a 'label_embedding' layer "
+            "(models.conditional_dcgan_generator or models.acgan_generator)."
+        ) from None
+    n_classes = int(embedding.input_dim)
+    for name, value in (("start_class", start_class), ("end_class", end_class)):
+        if not isinstance(value, (int, np.integer)) or not 0 <= value < n_classes:
+            raise ValueError(f"{name} must be a class index in 0..{n_classes - 1}, got {value!r}.")
+    if steps < 2:
+        raise ValueError(f"steps must be at least 2, got {steps}.")
+    latent_dim = int(generator.inputs[0].shape[-1])
+    noise = np.asarray(noise, np.float32).reshape(-1)
+    if noise.shape != (latent_dim,):
+        raise ValueError(f"noise must be one latent point of shape ({latent_dim},), got {np.shape(noise)}.")
+    table = keras.ops.convert_to_numpy(embedding.embeddings)
+    weights = np.linspace(0.0, 1.0, steps, dtype=np.float32)[:, None]
+    blended = (1.0 - weights) * table[start_class] + weights * table[end_class]
+    after_embedding = keras.Model([generator.inputs[0], embedding.output], generator.outputs[0])
+    images = after_embedding([np.repeat(noise[None], steps, axis=0), blended[:, None, :]], training=False)
+    return keras.ops.convert_to_numpy(images)
 
 
 def pixel_arithmetic(first, second, operation: str = "+", value_range="sigmoid", mode: str = "clip") -> np.ndarray:

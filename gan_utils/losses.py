@@ -6,6 +6,7 @@ halves (log 2 = 0.693 at chance, as in report 001's log). ``real_label`` / ``fak
 parameters so the label-swap experiment can use 0 / 1.
 
 Wasserstein losses take critic scores (no sigmoid), as in the WGAN paper that report 003 follows.
+ACGAN adds ``class_loss`` over the class logits of its auxiliary head to either.
 """
 
 from dataclasses import dataclass
@@ -57,6 +58,14 @@ def wasserstein_estimate(real_scores, fake_scores):
     """mean f(x) - mean f(G(z)): the critic's estimate of the Wasserstein distance (up to the
     critic's Lipschitz constant), the curve report 003 reads as a training signal."""
     return ops.mean(real_scores) - ops.mean(fake_scores)
+
+
+def class_loss(labels, class_logits):
+    """ACGAN's class term: mean cross-entropy of the class logits against the integer labels,
+    i.e. minus the log-likelihood E[log P(C = c | X)] that report 003 writes. The discriminator
+    minimises it on real and on generated images, the generator on its own images."""
+    labels = ops.reshape(ops.cast(labels, "int32"), (-1,))
+    return ops.mean(ops.sparse_categorical_crossentropy(labels, class_logits, from_logits=True))
 
 
 def gradient_penalty(critic: Callable, real_images, fake_images, interpolation):

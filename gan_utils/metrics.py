@@ -288,6 +288,37 @@ def score_generator(generate: Callable[[int], np.ndarray], dataset: str, value_r
     return scores
 
 
+def class_accuracy(gan, dataset: str, value_range, n_per_class: int = 100, smoke: bool | None = None, seed: int = 0) -> dict:
+    """How often the dataset's separately trained classifier (``dataset_classifier``) puts a
+    conditional GAN's images in the class they were requested for: the check that conditioning
+    works, with chance at 1 / n_classes.
+
+    Returns accuracy, per-class accuracy, the confusion matrix (rows: requested class, columns:
+    predicted class), the number of images and the classifier's name."""
+    from sklearn.metrics import confusion_matrix
+
+    from gan_utils.training import latent_points
+
+    if not getattr(gan, "conditional", False):
+        raise ValueError("class_accuracy needs a conditional GAN (its generator takes labels).")
+    model, test_accuracy = dataset_classifier(dataset, smoke)
+    n_classes = int(model.output_shape[-1])
+    if n_classes != gan.n_classes:
+        raise ValueError(f"The {dataset} classifier has {n_classes} classes but the GAN has {gan.n_classes}.")
+    requested = np.repeat(np.arange(n_classes), n_per_class)
+    images = gan.generate(latent_points(len(requested), gan.latent_dim, seed), requested)
+    predicted = model.predict(to_unit_range(images, value_range), batch_size=256, verbose=0).argmax(-1)
+    confusion = confusion_matrix(requested, predicted, labels=np.arange(n_classes))
+    key = "smoke digits" if (smoke_mode() if smoke is None else smoke) else dataset
+    return {
+        "accuracy": float(np.mean(predicted == requested)),
+        "per_class": confusion.diagonal() / n_per_class,
+        "confusion": confusion,
+        "n": int(len(requested)),
+        "classifier": f"{key} classifier (test accuracy {test_accuracy:.1%})",
+    }
+
+
 def format_scores(scores: dict, smoke: bool = False) -> str:
     text = (
         f"Frechet distance {scores['frechet_distance']:.3f}, KID {scores['kid']:.4f} ± {scores['kid_std']:.4f}"

@@ -168,6 +168,146 @@ def cifar_dcgan_discriminator(
     return model
 
 
+def _label_map(labels, n_classes: int, embedding_dim: int, height: int, width: int, use_bias: bool = True):
+    """Report 004's label path: Embedding(n_classes, embedding_dim) -> Dense(h*w) -> an (h, w, 1)
+    map that is concatenated as an extra channel. The Embedding is named "label_embedding" so
+    experiments can blend two classes' embeddings (``experiments.class_interpolation``)."""
+    x = layers.Embedding(n_classes, embedding_dim, name="label_embedding")(labels)
+    x = layers.Dense(height * width, use_bias=use_bias)(x)
+    return layers.Reshape((height, width, 1))(x)
+
+
+def _label_input() -> keras.KerasTensor:
+    # Shape (1,) as in report 004; the GAN reshapes (n,) labels to (n, 1).
+    return keras.Input(shape=(1,), dtype="int32", name="label")
+
+
+def _check_n_classes(n_classes) -> int:
+    if not isinstance(n_classes, int) or n_classes < 2:
+        raise ValueError(f"n_classes must be an integer of at least 2, got {n_classes!r}.")
+    return n_classes
+
+
+def conditional_dcgan_generator(
+    latent_dim: int = 100,
+    image_shape=(28, 28, 1),
+    n_classes: int = 10,
+    embedding_dim: int = 50,
+    filters=(128, 64),
+    dense_filters: int = 128,
+    output_kernel: int = 7,
+    name: str = "generator",
+) -> keras.Model:
+    """Report 004's conditional DCGAN generator, inputs [latent, label].
+
+    The latent point goes through Dense(7*7*128, no bias) + LeakyReLU to a 7x7x128 map; the label
+    through Embedding(10, 50) -> Dense(49, no bias) to a 7x7x1 map; the two are concatenated, then
+    4x4 stride-2 Conv2DTranspose of 128 (LeakyReLU 0.3, Keras' default as in the report) and 64
+    (LeakyReLU 0.2), then a 7x7 tanh Conv2D: 1,028,743 parameters for Fashion-MNIST.
+    """
+    latent_dim = _check_latent_dim(latent_dim)
+    n_classes = _check_n_classes(n_classes)
+    base_h, base_w = _base_size(image_shape, len(filters))
+    latent = keras.Input(shape=(latent_dim,), name="latent")
+    labels = _label_input()
+    x = layers.Dense(base_h * base_w * dense_filters, use_bias=False)(latent)
+    x = layers.LeakyReLU(negative_slope=0.3)(x)
+    x = layers.Reshape((base_h, base_w, dense_filters))(x)
+    x = layers.Concatenate()([x, _label_map(labels, n_classes, embedding_dim, base_h, base_w, use_bias=False)])
+    for index, count in enumerate(filters):
+        x = layers.Conv2DTranspose(count, 4, strides=2, padding="same")(x)
+        x = layers.LeakyReLU(negative_slope=0.3 if index == 0 else LEAKY_SLOPE)(x)
+    images = layers.Conv2D(image_shape[2], output_kernel, padding="same", activation="tanh")(x)
+    return keras.Model([latent, labels], images, name=name)
+
+
+DISCRIMINATOR_OUTPUTS = ("logit", "tanh")
+
+
+def conditional_dcgan_discriminator(
+    image_shape=(28, 28, 1),
+    n_classes: int = 10,
+    embedding_dim: int = 50,
+    filters=(128, 128),
+    dropout: float = 0.3,
+    output: str = "logit",
+    name: str = "discriminator",
+) -> keras.Model:
+    """Report 004's conditional DCGAN discriminator, inputs [image, label].
+
+    The label becomes a full-size channel (Embedding(10, 50) -> Dense(28*28) -> 28x28x1) beside
+    the image; then 3x3 stride-2 convs of 128 and 128 with LeakyReLU 0.3, Flatten, dropout 0.3 and
+    Dense(1): 196,773 parameters for Fashion-MNIST.
+
+    ``output="logit"`` (the default) returns the raw score, which the loss turns into a
+    probability with a sigmoid. ``output="tanh"`` reproduces the report's ``Dense(1,
+    activation="tanh")``; the GAN then reads tanh's (-1, 1) as a logit, so the discriminator can
+    never be more than sigmoid(1) = 73% sure (notebook 10 shows what that does).
+    """
+    if output not in DISCRIMINATOR_OUTPUTS:
+        raise ValueError(f"Unknown discriminator output {output!r}; accepted are {list(DISCRIMINATOR_OUTPUTS)}.")
+    n_classes = _check_n_classes(n_classes)
+    height, width = image_shape[0], image_shape[1]
+    images = keras.Input(shape=tuple(image_shape), name="image")
+    labels = _label_input()
+    x = layers.Concatenate()([images, _label_map(labels, n_classes, embedding_dim, height, width)])
+    for count in filters:
+        x = layers.Conv2D(count, 3, strides=2, padding="same")(x)
+        x = layers.LeakyReLU(negative_slope=0.3)(x)
+    x = layers.Flatten()(x)
+    if dropout:
+        x = layers.Dropout(dropout)(x)
+    activation = "tanh" if output == "tanh" else None
+    score = layers.Dense(1, activation=activation, name="logit", dtype="float32")(x)
+    return keras.Model([images, labels], score, name=name)
+
+
+def acgan_generator(
+    latent_dim: int = 100, image_shape=(32, 32, 3), n_classes: int = 10, embedding_dim: int = 50,
+    filters: int = 128, dense_filters: int = 256, upsamplings: int = 3, name: str = "generator",
+) -> keras.Model:
+    """An ACGAN generator, inputs [latent, label]: report 002's CIFAR-10 generator (dense
+    4x4x256, three 4x4 stride-2 Conv2DTranspose of 128 with LeakyReLU 0.2, a 3x3 tanh Conv2D)
+    with report 004's label path, an Embedding(10, 50) -> Dense(16) -> 4x4x1 channel concatenated
+    with the 4x4x256 map. Report 003 describes the ACGAN but not its layers. ``upsamplings=2``
+    fits 28x28 images."""
+    latent_dim = _check_latent_dim(latent_dim)
+    n_classes = _check_n_classes(n_classes)
+    base_h, base_w = _base_size(image_shape, upsamplings)
+    latent = keras.Input(shape=(latent_dim,), name="latent")
+    labels = _label_input()
+    x = layers.Dense(base_h * base_w * dense_filters)(latent)
+    x = layers.LeakyReLU(negative_slope=LEAKY_SLOPE)(x)
+    x = layers.Reshape((base_h, base_w, dense_filters))(x)
+    x = layers.Concatenate()([x, _label_map(labels, n_classes, embedding_dim, base_h, base_w)])
+    for _ in range(upsamplings):
+        x = layers.Conv2DTranspose(filters, 4, strides=2, padding="same")(x)
+        x = layers.LeakyReLU(negative_slope=LEAKY_SLOPE)(x)
+    images = layers.Conv2D(image_shape[2], 3, padding="same", activation="tanh")(x)
+    return keras.Model([latent, labels], images, name=name)
+
+
+def acgan_discriminator(
+    image_shape=(32, 32, 3), n_classes: int = 10, filters=(64, 128, 128, 256), dropout: float = 0.4,
+    name: str = "discriminator",
+) -> keras.Model:
+    """An ACGAN discriminator: report 002's CIFAR-10 conv stack (64 at stride 1, then 128, 128,
+    256 at stride 2, LeakyReLU 0.2, dropout 0.4) shared by two heads, a real/fake ``logit``
+    (Dense(1)) and ``class_logits`` (Dense(n_classes)), both without activation."""
+    n_classes = _check_n_classes(n_classes)
+    images = keras.Input(shape=tuple(image_shape), name="image")
+    x = images
+    for index, count in enumerate(filters):
+        x = layers.Conv2D(count, 3, strides=1 if index == 0 else 2, padding="same")(x)
+        x = layers.LeakyReLU(negative_slope=LEAKY_SLOPE)(x)
+    x = layers.Flatten()(x)
+    if dropout:
+        x = layers.Dropout(dropout)(x)
+    source = layers.Dense(1, name="logit", dtype="float32")(x)
+    classes = layers.Dense(n_classes, name="class_logits", dtype="float32")(x)
+    return keras.Model(images, [source, classes], name=name)
+
+
 @dataclass(frozen=True)
 class Architecture:
     """A generator/discriminator pair from one report, and the pixel range its generator produces."""
@@ -179,6 +319,9 @@ class Architecture:
     # {"generator": n, "discriminator": n} as the report states them, for the report's image shape
     expected_params: dict | None = None
     expected_image_shape: tuple = (28, 28, 1)
+    # None; "input" (the label is an input of both networks, report 004) or "auxiliary" (the
+    # discriminator predicts the class, ACGAN). Conditional builders take n_classes.
+    conditioning: str | None = None
 
 
 ARCHITECTURES = {
@@ -227,6 +370,36 @@ ARCHITECTURES = {
         output_activation="tanh",
         expected_image_shape=(32, 32, 3),
     ),
+    "conditional_dcgan_report004": Architecture(
+        description="Report 004's conditional DCGAN: label embedding channels beside the 7x7x128 map and the image",
+        build_generator=lambda latent_dim, image_shape, n_classes: conditional_dcgan_generator(
+            latent_dim, image_shape, n_classes
+        ),
+        build_discriminator=lambda image_shape, n_classes: conditional_dcgan_discriminator(image_shape, n_classes),
+        output_activation="tanh",
+        expected_params={"generator": 1_028_743, "discriminator": 196_773},  # our count of the report's code
+        conditioning="input",
+    ),
+    "conditional_dcgan_report004_tanh": Architecture(
+        description="Report 004's conditional DCGAN exactly as written: a tanh on the discriminator's output",
+        build_generator=lambda latent_dim, image_shape, n_classes: conditional_dcgan_generator(
+            latent_dim, image_shape, n_classes
+        ),
+        build_discriminator=lambda image_shape, n_classes: conditional_dcgan_discriminator(
+            image_shape, n_classes, output="tanh"
+        ),
+        output_activation="tanh",
+        expected_params={"generator": 1_028_743, "discriminator": 196_773},
+        conditioning="input",
+    ),
+    "acgan_cifar10": Architecture(
+        description="ACGAN (report 003) on report 002's CIFAR-10 networks: label channel in; source + class heads out",
+        build_generator=lambda latent_dim, image_shape, n_classes: acgan_generator(latent_dim, image_shape, n_classes),
+        build_discriminator=lambda image_shape, n_classes: acgan_discriminator(image_shape, n_classes),
+        output_activation="tanh",
+        expected_image_shape=(32, 32, 3),
+        conditioning="auxiliary",
+    ),
 }
 
 
@@ -239,13 +412,17 @@ def architecture(name: str) -> Architecture:
         ) from None
 
 
-def build_gan_models(name: str, image_shape=(28, 28, 1), latent_dim: int = 100):
-    """Build the (generator, discriminator) pair of a named architecture."""
+def build_gan_models(name: str, image_shape=(28, 28, 1), latent_dim: int = 100, n_classes: int = 10):
+    """Build the (generator, discriminator) pair of a named architecture (``n_classes`` is used by
+    the conditional ones only)."""
     spec = architecture(name)
-    return (
-        spec.build_generator(latent_dim, tuple(image_shape)),
-        spec.build_discriminator(tuple(image_shape)),
-    )
+    image_shape = tuple(image_shape)
+    if spec.conditioning:
+        return (
+            spec.build_generator(latent_dim, image_shape, n_classes),
+            spec.build_discriminator(image_shape, n_classes),
+        )
+    return spec.build_generator(latent_dim, image_shape), spec.build_discriminator(image_shape)
 
 
 def check_param_counts(name: str, generator: keras.Model, discriminator: keras.Model) -> dict:

@@ -9,16 +9,31 @@ gradient penalty. The metrics it logs are ``d_loss`` and ``g_loss``, plus ``real
 ``fake_acc`` (the discriminator's accuracy on real and on generated images) for the
 cross-entropy losses, or ``wasserstein`` (the critic's distance estimate) and
 ``gradient_penalty`` for WGAN.
+
+Class-conditional GANs are the same core. The networks' signatures say which kind a GAN is:
+- unconditional: generator(latent), discriminator(image) -> logit;
+- ``"input"`` conditioning (report 004's conditional DCGAN): generator([latent, label]),
+  discriminator([image, label]) -> logit;
+- ``"auxiliary"`` conditioning (report 003's ACGAN): generator([latent, label]),
+  discriminator(image) -> [logit, class logits]; both networks add ``losses.class_loss`` to their
+  adversarial loss, and the metrics gain ``class_loss``, ``g_class_loss``, ``real_class_acc``
+  and ``fake_class_acc``.
+A conditional GAN trains on (images, labels) batches (``data.make_dataset(images, labels)``); its
+fakes in a step take the labels of the real batch, so classes appear as often as in the data.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from gan_utils import losses
+from gan_utils import data, losses
+
+CONDITIONINGS = (None, "input", "auxiliary")
 
 
 def default_jit_compile() -> bool:
@@ -36,15 +51,18 @@ class GAN(keras.Model):
     """A generator and a discriminator trained against each other with ``fit``.
 
     Args:
-        generator: maps a (batch, latent_dim) normal sample to images.
-        discriminator: maps images to one logit per image (no sigmoid).
+        generator: maps a (batch, latent_dim) normal sample (and, if conditional, a label) to images.
+        discriminator: maps images (and, with input conditioning, labels) to one logit per image
+            (no sigmoid); an ACGAN discriminator returns [logit, class logits].
         real_label, fake_label: the targets the discriminator is trained towards (1 and 0 by
             default; the label-swap experiment uses 0 and 1).
         seed: seed of the latent noise drawn inside the train step; None follows the global seed
             set with ``keras.utils.set_random_seed``.
+        n_classes: number of classes of a conditional GAN; read from the class head or the
+            generator's "label_embedding" layer when not given.
     """
 
-    def __init__(self, generator, discriminator, real_label=1.0, fake_label=0.0, seed=None, **kwargs):
+    def __init__(self, generator, discriminator, real_label=1.0, fake_label=0.0, seed=None, n_classes=None, **kwargs):
         super().__init__(**kwargs)
         if real_label == fake_label:
             raise ValueError(f"real_label and fake_label must differ, both are {real_label!r}.")
@@ -52,6 +70,8 @@ class GAN(keras.Model):
         self.discriminator = discriminator
         # Both networks are built models, so the GAN is too (save_weights and BackupAndRestore need it).
         self.built = True
+        self.conditioning = _conditioning(generator, discriminator)
+        self.n_classes = _n_classes(generator, discriminator, self.conditioning, n_classes)
         self.latent_dim = int(generator.inputs[0].shape[-1])
         self.image_shape = tuple(generator.outputs[0].shape[1:])
         if tuple(discriminator.inputs[0].shape[1:]) != self.image_shape:
@@ -69,6 +89,14 @@ class GAN(keras.Model):
         self.fake_accuracy = keras.metrics.BinaryAccuracy(name="fake_acc", threshold=0.0)
         self.wasserstein_tracker = keras.metrics.Mean(name="wasserstein")
         self.penalty_tracker = keras.metrics.Mean(name="gradient_penalty")
+        self.class_loss_tracker = keras.metrics.Mean(name="class_loss")
+        self.g_class_loss_tracker = keras.metrics.Mean(name="g_class_loss")
+        self.real_class_accuracy = keras.metrics.SparseCategoricalAccuracy(name="real_class_acc")
+        self.fake_class_accuracy = keras.metrics.SparseCategoricalAccuracy(name="fake_class_acc")
+
+    @property
+    def conditional(self) -> bool:
+        return self.conditioning is not None
 
     def compile(
         self,
@@ -78,6 +106,7 @@ class GAN(keras.Model):
         d_steps: int = 1,
         weight_clip: float | None = None,
         gradient_penalty_weight: float = 0.0,
+        class_loss_weight: float = 1.0,
         jit_compile=None,
         **kwargs,
     ):
@@ -90,6 +119,8 @@ class GAN(keras.Model):
                 batch (the WGAN paper uses 5). ``fit`` then groups the dataset's batches by d_steps.
             weight_clip: clip every discriminator weight to [-c, c] after each of its updates (WGAN).
             gradient_penalty_weight: weight of WGAN-GP's gradient penalty (10 in the paper).
+            class_loss_weight: weight of the ACGAN class term in both networks' losses (1 in
+                report 003's sum of source and class loss); used by ACGANs only.
             jit_compile: XLA; None turns it on where a GPU is visible (``default_jit_compile``).
         """
         if loss not in losses.LOSSES:
@@ -100,6 +131,8 @@ class GAN(keras.Model):
             raise ValueError(f"weight_clip must be positive or None, got {weight_clip!r}.")
         if gradient_penalty_weight < 0:
             raise ValueError(f"gradient_penalty_weight must be >= 0, got {gradient_penalty_weight!r}.")
+        if not class_loss_weight >= 0:
+            raise ValueError(f"class_loss_weight must be >= 0, got {class_loss_weight!r}.")
         if jit_compile is None:
             jit_compile = default_jit_compile()
         # The GAN's own `optimizer` stays None: the two networks have theirs.
@@ -115,6 +148,7 @@ class GAN(keras.Model):
         self.d_steps = d_steps
         self.weight_clip = weight_clip
         self.gradient_penalty_weight = float(gradient_penalty_weight)
+        self.class_loss_weight = float(class_loss_weight)
         trackers = [self.d_loss_tracker, self.g_loss_tracker]
         if self.gan_loss.classifies:
             trackers += [self.real_accuracy, self.fake_accuracy]
@@ -122,6 +156,10 @@ class GAN(keras.Model):
             trackers.append(self.wasserstein_tracker)
         if self.gradient_penalty_weight:
             trackers.append(self.penalty_tracker)
+        if self.conditioning == "auxiliary":
+            trackers += [
+                self.class_loss_tracker, self.g_class_loss_tracker, self.real_class_accuracy, self.fake_class_accuracy,
+            ]
         self._trackers = trackers
 
     def fit(self, x=None, *args, shuffle=False, steps_per_epoch=None, **kwargs):
@@ -134,6 +172,14 @@ class GAN(keras.Model):
         the batches are grouped ``d_steps`` at a time, so an epoch still reads every batch once and
         has 1/d_steps as many (generator) steps.
         """
+        if self.conditional and not isinstance(x, tf.data.Dataset):
+            y = kwargs.get("y", args[0] if args else None)
+            if y is None:
+                raise ValueError(
+                    f"This GAN is conditional ({self.n_classes} classes): fit needs labels, as "
+                    "fit(images, labels) or a data.make_dataset(images, labels) pipeline."
+                )
+            self.check_labels(y, len(x))
         if self.d_steps > 1:
             if not isinstance(x, tf.data.Dataset):
                 raise ValueError(
@@ -156,11 +202,38 @@ class GAN(keras.Model):
         # Listed here so Keras resets them at the start of every epoch.
         return list(getattr(self, "_trackers", [self.d_loss_tracker, self.g_loss_tracker]))
 
-    def call(self, noise, training=False):
-        return self.generator(noise, training=training)
+    def call(self, inputs, training=False):
+        """Images from latent points, or from [latent points, labels] for a conditional GAN."""
+        if self.conditional:
+            noise, labels = inputs
+            return self._generate(noise, labels, training)
+        return self.generator(inputs, training=training)
 
     def sample_noise(self, batch_size):
         return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+
+    def _generate(self, noise, labels, training):
+        if self.conditional:
+            return self.generator([noise, _label_column(labels)], training=training)
+        return self.generator(noise, training=training)
+
+    def _discriminate(self, images, labels, training):
+        """(real/fake outputs, class logits or None) of the discriminator."""
+        if self.conditioning == "input":
+            return self.discriminator([images, _label_column(labels)], training=training), None
+        if self.conditioning == "auxiliary":
+            source, classes = self.discriminator(images, training=training)
+            return source, classes
+        return self.discriminator(images, training=training), None
+
+    def _unpack(self, data):
+        images, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if self.conditional and labels is None:
+            raise ValueError(
+                f"This GAN is conditional ({self.conditioning} conditioning, {self.n_classes} classes) "
+                "and trains on (images, labels) batches: use data.make_dataset(images, labels, ...)."
+            )
+        return images, (labels if self.conditional else None)
 
     @staticmethod
     def _scale_for_gradients(optimizer, loss):
@@ -183,84 +256,196 @@ class GAN(keras.Model):
     def _metric_results(self):
         return {metric.name: metric.result() for metric in self.metrics}
 
-    def _discriminator_step(self, real_images):
+    def _update_class_metrics(self, real_labels, real_classes, fake_labels, fake_classes):
+        self.real_class_accuracy.update_state(ops.reshape(real_labels, (-1,)), real_classes)
+        self.fake_class_accuracy.update_state(ops.reshape(fake_labels, (-1,)), fake_classes)
+
+    def _discriminator_step(self, real_images, labels):
         batch_size = ops.shape(real_images)[0]
         # The generator runs outside the tape: its gradients are not needed here.
-        fake_images = self.generator(self.sample_noise(batch_size), training=True)
+        fake_images = self._generate(self.sample_noise(batch_size), labels, training=True)
         with tf.GradientTape() as tape:
-            real_outputs = self.discriminator(real_images, training=True)
-            fake_outputs = self.discriminator(fake_images, training=True)
+            real_outputs, real_classes = self._discriminate(real_images, labels, training=True)
+            fake_outputs, fake_classes = self._discriminate(fake_images, labels, training=True)
             d_loss = self.gan_loss.discriminator(real_outputs, fake_outputs, self.real_label, self.fake_label)
-            total = d_loss
             if self.gradient_penalty_weight:
                 interpolation = keras.random.uniform((batch_size,), seed=self.seed_generator)
                 penalty = losses.gradient_penalty(
-                    lambda images: self.discriminator(images, training=True),
+                    lambda images: self._discriminate(images, labels, training=True)[0],
                     real_images, ops.cast(fake_images, real_images.dtype), interpolation,
                 )
                 self.penalty_tracker.update_state(penalty)
-                total = d_loss + self.gradient_penalty_weight * penalty
+                d_loss = d_loss + self.gradient_penalty_weight * penalty
+            total = d_loss
+            if self.conditioning == "auxiliary":
+                class_loss = 0.5 * (losses.class_loss(labels, real_classes) + losses.class_loss(labels, fake_classes))
+                total = d_loss + self.class_loss_weight * class_loss
             scaled = self._scale_for_gradients(self.d_optimizer, total)
         self._apply(self.d_optimizer, tape, scaled, self.discriminator.trainable_variables)
         if self.weight_clip is not None:
             for variable in self.discriminator.trainable_variables:
                 variable.assign(ops.clip(variable, -self.weight_clip, self.weight_clip))
-        self.d_loss_tracker.update_state(total)
+        self.d_loss_tracker.update_state(d_loss)
         self._update_output_metrics(real_outputs, fake_outputs)
+        if self.conditioning == "auxiliary":
+            self.class_loss_tracker.update_state(class_loss)
+            self._update_class_metrics(labels, real_classes, labels, fake_classes)
 
     def train_step(self, data):
-        real_images, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        real_images, labels = self._unpack(data)
         if self.d_steps > 1:
             # fit grouped d_steps batches: one critic update on each, then one generator update.
             for index in range(self.d_steps):
-                self._discriminator_step(real_images[index])
+                self._discriminator_step(real_images[index], None if labels is None else labels[index])
             batch_size = ops.shape(real_images)[1]
+            labels = None if labels is None else labels[-1]
         else:
-            self._discriminator_step(real_images)
+            self._discriminator_step(real_images, labels)
             batch_size = ops.shape(real_images)[0]
 
         # Generator step on fresh noise, against the discriminator just updated.
         with tf.GradientTape() as tape:
-            generated = self.discriminator(
-                self.generator(self.sample_noise(batch_size), training=True), training=True
-            )
-            g_loss = self.gan_loss.generator(generated, self.real_label, self.fake_label)
-            scaled_g_loss = self._scale_for_gradients(self.g_optimizer, g_loss)
+            generated = self._generate(self.sample_noise(batch_size), labels, training=True)
+            outputs, classes = self._discriminate(generated, labels, training=True)
+            g_loss = self.gan_loss.generator(outputs, self.real_label, self.fake_label)
+            total = g_loss
+            if self.conditioning == "auxiliary":
+                g_class_loss = losses.class_loss(labels, classes)
+                total = g_loss + self.class_loss_weight * g_class_loss
+            scaled_g_loss = self._scale_for_gradients(self.g_optimizer, total)
         self._apply(self.g_optimizer, tape, scaled_g_loss, self.generator.trainable_variables)
         self.g_loss_tracker.update_state(g_loss)
+        if self.conditioning == "auxiliary":
+            self.g_class_loss_tracker.update_state(g_class_loss)
         return self._metric_results()
 
     def test_step(self, data):
         """The same losses and accuracies on held-out real images and fresh fakes, no updates."""
-        real_images, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        real_images, labels = self._unpack(data)
         batch_size = ops.shape(real_images)[0]
-        fake_images = self.generator(self.sample_noise(batch_size), training=False)
-        real_logits = self.discriminator(real_images, training=False)
-        fake_logits = self.discriminator(fake_images, training=False)
+        fake_images = self._generate(self.sample_noise(batch_size), labels, training=False)
+        real_logits, real_classes = self._discriminate(real_images, labels, training=False)
+        fake_logits, fake_classes = self._discriminate(fake_images, labels, training=False)
         self.d_loss_tracker.update_state(
             self.gan_loss.discriminator(real_logits, fake_logits, self.real_label, self.fake_label)
         )
         self.g_loss_tracker.update_state(self.gan_loss.generator(fake_logits, self.real_label, self.fake_label))
         self._update_output_metrics(real_logits, fake_logits)
+        if self.conditioning == "auxiliary":
+            self.class_loss_tracker.update_state(
+                0.5 * (losses.class_loss(labels, real_classes) + losses.class_loss(labels, fake_classes))
+            )
+            self.g_class_loss_tracker.update_state(losses.class_loss(labels, fake_classes))
+            self._update_class_metrics(labels, real_classes, labels, fake_classes)
         return self._metric_results()
 
-    def generate(self, noise, batch_size: int = 256) -> np.ndarray:
-        """Images for the given latent points (inference mode) as a NumPy array, ``batch_size``
-        at a time so that 10,000 samples for a metric fit in memory."""
+    def check_labels(self, labels, n: int) -> np.ndarray:
+        """Labels for n images of a conditional GAN as int32 (n,): integers in 0..n_classes-1 of
+        shape (n,) or (n, 1). The Embedding layers would otherwise wrap or zero a bad label silently
+        on some devices."""
+        if not self.conditional:
+            raise ValueError("This GAN is unconditional: it takes no labels.")
+        return data.check_labels(labels, n, self.n_classes)
+
+    def generate(self, noise, labels=None, batch_size: int = 256) -> np.ndarray:
+        """Images for the given latent points (and, for a conditional GAN, the requested classes:
+        ``labels`` of shape (n,)) in inference mode as a NumPy array, ``batch_size`` at a time so
+        that 10,000 samples for a metric fit in memory."""
         noise = np.asarray(noise, dtype=np.float32)
         if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
             raise ValueError(
                 f"noise must have shape (n, {self.latent_dim}), got {noise.shape}."
             )
-        batches = [
-            keras.ops.convert_to_numpy(self.generator(noise[start : start + batch_size], training=False))
-            for start in range(0, len(noise), batch_size)
-        ]
+        if self.conditional:
+            if labels is None:
+                raise ValueError(
+                    f"This GAN is conditional: generate needs labels (integers in 0..{self.n_classes - 1}), "
+                    "one per latent point."
+                )
+            labels = self.check_labels(labels, len(noise))
+        elif labels is not None:
+            raise ValueError("This GAN is unconditional: generate takes no labels.")
+        batches = []
+        for start in range(0, len(noise), batch_size):
+            batch_labels = None if labels is None else labels[start : start + batch_size]
+            images = self._generate(ops.convert_to_tensor(noise[start : start + batch_size]), batch_labels, training=False)
+            batches.append(keras.ops.convert_to_numpy(images))
         return np.concatenate(batches)
 
-    def sample(self, n: int, seed: int = 0) -> np.ndarray:
-        """n images from n fixed-seed latent points."""
-        return self.generate(latent_points(n, self.latent_dim, seed))
+    def sample(self, n: int, seed: int = 0, labels=None) -> np.ndarray:
+        """n images from n fixed-seed latent points; a conditional GAN's classes default to
+        0, 1, ..., n_classes-1, 0, 1, ... (balanced)."""
+        if self.conditional and labels is None:
+            labels = np.arange(n) % self.n_classes
+        return self.generate(latent_points(n, self.latent_dim, seed), labels)
+
+    def grid_inputs(self, n: int, seed: int = 0) -> "GridInputs":
+        """Fixed latent points (and labels) for an n-image sample grid.
+
+        Unconditional: n points in a square-ish grid. Conditional: one row per class and n //
+        n_classes columns; the columns share a latent point, so a column shows one "style" in
+        every class.
+        """
+        if not self.conditional:
+            return GridInputs(latent_points(n, self.latent_dim, seed), None, int(np.ceil(np.sqrt(n))))
+        if n < self.n_classes or n % self.n_classes:
+            raise ValueError(
+                f"A conditional sample grid has one row per class: n must be a multiple of "
+                f"n_classes={self.n_classes}, got {n}."
+            )
+        columns = n // self.n_classes
+        noise = np.tile(latent_points(columns, self.latent_dim, seed), (self.n_classes, 1))
+        return GridInputs(noise, np.repeat(np.arange(self.n_classes, dtype=np.int32), columns), columns)
+
+    def default_grid_size(self) -> int:
+        """16 images (the tutorial's 4x4) or, for a conditional GAN, n_classes rows of n_classes."""
+        return self.n_classes**2 if self.conditional else 16
+
+
+class GridInputs(NamedTuple):
+    noise: np.ndarray
+    labels: np.ndarray | None
+    columns: int
+
+
+def _label_column(labels):
+    """Labels as the (batch, 1) int32 column the networks' label input takes."""
+    return ops.reshape(ops.cast(labels, "int32"), (-1, 1))
+
+
+def _conditioning(generator, discriminator):
+    """None, "input" or "auxiliary", from the networks' numbers of inputs and outputs."""
+    signature = (len(generator.inputs), len(discriminator.inputs), len(discriminator.outputs))
+    kinds = {(1, 1, 1): None, (2, 2, 1): "input", (2, 1, 2): "auxiliary"}
+    if signature not in kinds:
+        raise ValueError(
+            f"Cannot pair a generator with {signature[0]} input(s) and a discriminator with {signature[1]} "
+            f"input(s) and {signature[2]} output(s). Accepted: generator(latent) + discriminator(image) -> logit; "
+            "generator([latent, label]) + discriminator([image, label]) -> logit; or "
+            "generator([latent, label]) + discriminator(image) -> [logit, class logits] (ACGAN)."
+        )
+    return kinds[signature]
+
+
+def _n_classes(generator, discriminator, conditioning, n_classes):
+    if conditioning is None:
+        if n_classes is not None:
+            raise ValueError(f"n_classes={n_classes!r} was given but the networks take no labels.")
+        return None
+    found = None
+    if conditioning == "auxiliary":
+        found = int(discriminator.outputs[1].shape[-1])
+    else:
+        embeddings = [layer for layer in generator.layers if isinstance(layer, keras.layers.Embedding)]
+        if embeddings:
+            found = int(embeddings[0].input_dim)
+    if n_classes is None:
+        if found is None:
+            raise ValueError("Cannot tell the number of classes from the generator: pass n_classes.")
+        return found
+    if found is not None and found != n_classes:
+        raise ValueError(f"n_classes={n_classes} but the networks are built for {found} classes.")
+    return int(n_classes)
 
 
 def _with_loss_scaling(optimizer):

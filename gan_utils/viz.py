@@ -104,7 +104,9 @@ def history_dict(history) -> dict:
 def plot_losses(history, path=None, title: str | None = None):
     """Per-epoch curves: the losses (d_loss, g_loss) on the left; on the right the discriminator's
     accuracies (real_acc, fake_acc) or, for a WGAN, the critic's Wasserstein estimate and the
-    gradient penalty. Returns the matplotlib Figure; also saves it when ``path`` is given."""
+    gradient penalty. An ACGAN history adds a third panel with the class terms (class_loss,
+    g_class_loss) and the class head's accuracy on real and generated images. Returns the
+    matplotlib Figure; also saves it when ``path`` is given."""
     import matplotlib.pyplot as plt
 
     values = history_dict(history)
@@ -116,7 +118,9 @@ def plot_losses(history, path=None, title: str | None = None):
         axis.set_xlabel("epoch")
         axis.legend()
 
-    fig, (loss_ax, right_ax) = plt.subplots(1, 2, figsize=(11, 3.8))
+    has_classes = "real_class_acc" in values
+    fig, axes = plt.subplots(1, 3 if has_classes else 2, figsize=(16 if has_classes else 11, 3.8))
+    loss_ax, right_ax = axes[0], axes[1]
     draw(loss_ax, ("d_loss", "g_loss"))
     loss_ax.set(ylabel="loss", title="Losses")
     if "real_acc" in values:
@@ -126,6 +130,15 @@ def plot_losses(history, path=None, title: str | None = None):
     else:
         draw(right_ax, ("wasserstein", "gradient_penalty"))
         right_ax.set(ylabel="critic units", title="Critic's Wasserstein estimate")
+    if has_classes:
+        class_ax = axes[2]
+        draw(class_ax, ("class_loss", "g_class_loss"))
+        class_ax.set(ylabel="class cross-entropy", title="Class terms (ACGAN)")
+        accuracy_ax = class_ax.twinx()
+        for name, style in (("real_class_acc", "g-"), ("fake_class_acc", "m-")):
+            accuracy_ax.plot(np.arange(1, len(values[name]) + 1), values[name], style, marker="^", label=name)
+        accuracy_ax.set(ylabel="class accuracy (triangles)", ylim=(-0.02, 1.02))
+        accuracy_ax.legend(loc="center right")
     if "fcd" in values:
         quality_ax = loss_ax.twinx()
         epochs = np.arange(1, len(values["fcd"]) + 1)
@@ -149,6 +162,30 @@ def show_images(images, ncols=None, value_range=(0.0, 1.0), title=None, scale: f
     fig, ax = plt.subplots(figsize=(max(2.0, grid.shape[1] / 28 * scale),) * 2)
     ax.imshow(grid, cmap="gray" if grid.ndim == 2 else None, vmin=0, vmax=255)
     ax.axis("off")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def show_class_grid(images, class_names, value_range=(0.0, 1.0), title=None, scale: float = 0.6):
+    """Show images as a grid with one row per class, each row labelled with its class name (a
+    conditional GAN's ``grid_inputs`` order: class 0's images first). Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    images = np.asarray(images)
+    rows = len(class_names)
+    if rows == 0 or len(images) % rows:
+        raise ValueError(f"{len(images)} images cannot make {rows} equal rows (one per class).")
+    columns = len(images) // rows
+    grid = image_grid(images, columns, value_range)
+    fig, ax = plt.subplots(figsize=(max(3.0, grid.shape[1] / 28 * scale) + 1.5, max(2.0, grid.shape[0] / 28 * scale)))
+    ax.imshow(grid, cmap="gray" if grid.ndim == 2 else None, vmin=0, vmax=255)
+    row_height = grid.shape[0] / rows
+    ax.set_yticks([(index + 0.5) * row_height for index in range(rows)], labels=list(class_names))
+    ax.set_xticks([])
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
     if title:
         ax.set_title(title)
     return fig
