@@ -32,14 +32,15 @@ CONFIGS ?= all
 gifs: venv
 	GAN_UTILS_SMOKE=$(SMOKE) $(PY) -m gan_utils train $(CONFIGS)
 
-## bench: speed and quality against the reports' own loops; writes benchmarks/RESULTS.md (the README quotes it)
+## bench: speed and quality against the reports' own loops, and conditional class accuracy; writes benchmarks/RESULTS.md (the README quotes it)
 QUALITY_SECONDS ?= 180
 bench: venv
 	$(PY) benchmarks/train_speed.py > benchmarks/.train_speed.md
 	$(PY) benchmarks/quality_digits.py --seconds $(QUALITY_SECONDS) > benchmarks/.quality_digits.md
-	{ cat benchmarks/.train_speed.md; echo; cat benchmarks/.quality_digits.md; } > benchmarks/.RESULTS.md
+	$(PY) benchmarks/conditional_digits.py > benchmarks/.conditional_digits.md
+	{ cat benchmarks/.train_speed.md; echo; cat benchmarks/.quality_digits.md; echo; cat benchmarks/.conditional_digits.md; } > benchmarks/.RESULTS.md
 	mv benchmarks/.RESULTS.md benchmarks/RESULTS.md
-	rm -f benchmarks/.train_speed.md benchmarks/.quality_digits.md
+	rm -f benchmarks/.train_speed.md benchmarks/.quality_digits.md benchmarks/.conditional_digits.md
 
 clean:
 	rm -rf runs notebooks/runs .pytest_cache build *.egg-info

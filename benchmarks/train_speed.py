@@ -9,7 +9,8 @@ For each architecture, on random images of its shape (speed does not depend on t
   fake images, then the frozen-discriminator combined model on a whole batch) for the Keras-GAN
   and report 002 architectures, or the TensorFlow tutorial's ``@tf.function train_step`` for the
   tutorial's DCGANs;
-* ``gan_utils``: ``GAN.fit`` with the collection's configuration (for WGAN: 5 critic steps).
+* ``gan_utils``: ``GAN.fit`` with the collection's configuration (for WGAN: 5 critic steps; the
+  conditional GANs train on random labels).
 
 Speed is in real images read per second (the reports' loop reads half a batch per step). GFLOP/s
 count the multiply-adds of dense and convolution layers (``models.forward_flops``), a forward and
@@ -54,6 +55,8 @@ CASES = [
     Case("dcgan_cifar10_report002", 128, "reports"),
     Case("dcgan_cifar10_report004", 128, "tutorial"),
     Case("wgan_cifar10", 64, "", config="wgan_gp_cifar10"),
+    Case("conditional_dcgan_report004", 128, ""),
+    Case("acgan_cifar10", 128, ""),
 ]
 
 
@@ -99,7 +102,8 @@ def gan_utils_rate(case: Case, images: np.ndarray, steps: int, repeats: int) -> 
         gan = training.GAN(*models.build_gan_models(case.architecture, images.shape[1:]), seed=0)
         gan.compile()
     timer = callbacks.EpochTimer()
-    pipeline = data.make_dataset(images, batch_size=case.batch, seed=0).repeat()
+    labels = np.arange(len(images)) % gan.n_classes if gan.conditional else None
+    pipeline = data.make_dataset(images, labels, batch_size=case.batch, seed=0).repeat()
     gan.fit(pipeline, steps_per_epoch=steps, epochs=repeats + 1, verbose=0, callbacks=[timer])
     return steps / min(timer.seconds[1:]), gan.d_steps
 

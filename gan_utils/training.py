@@ -33,8 +33,6 @@ from keras import ops
 
 from gan_utils import data, losses
 
-CONDITIONINGS = (None, "input", "auxiliary")
-
 
 def default_jit_compile() -> bool:
     """XLA where it pays: on a GPU. On a CPU it made the DCGAN step slower (about 0.75x here)."""
