@@ -37,8 +37,10 @@ def main(argv=None) -> int:
     from gan_utils import configs  # imported late: TensorFlow takes seconds to load
 
     if args.command == "list":
+        name_width = max(map(len, configs.CONFIGS))
+        architecture_width = max(len(c.architecture) for c in configs.CONFIGS.values())
         for name, config in configs.CONFIGS.items():
-            print(f"{name:20s} {config.dataset:14s} {config.architecture:22s} {config.notebook}")
+            print(f"{name:{name_width}s}  {config.dataset:14s} {config.architecture:{architecture_width}s}  {config.notebook}")
         return 0
 
     if args.smoke:
