@@ -231,3 +231,23 @@ def test_a_short_run_on_digits_makes_images_of_the_requested_class(kind, epochs,
 def test_class_accuracy_needs_a_conditional_gan(tiny_gan):
     with pytest.raises(ValueError, match="needs a conditional GAN"):
         metrics.class_accuracy(tiny_gan, "digits", "sigmoid")
+
+
+def test_with_the_reports_tanh_output_the_discriminator_loss_cannot_fall_below_its_floor():
+    """A tanh read as a logit caps P(real) at sigmoid(1): each half's loss is at least softplus(-1).
+    Against a frozen generator a logit discriminator goes far below that floor; the tanh one cannot."""
+    images, labels = random_images(64) * 2 - 1, digit_labels(64)
+    lowest = {}
+    for output in ("logit", "tanh"):
+        keras.utils.set_random_seed(0)
+        generator, _ = small_conditional_models()
+        discriminator = models.conditional_dcgan_discriminator(
+            (28, 28, 1), 10, embedding_dim=16, filters=(32, 32), output=output
+        )
+        gan = training.GAN(generator, discriminator, seed=0)
+        gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.SGD(0.0))
+        history = gan.fit(data.make_dataset(images, labels, batch_size=16, seed=0), epochs=15, verbose=0)
+        lowest[output] = min(history.history["d_loss"])
+    floor = math.log1p(math.exp(-1.0))  # 0.3133
+    assert lowest["logit"] < 0.5 * floor, lowest  # measured: 0.004 (tanh: 0.314)
+    assert lowest["tanh"] >= floor - 1e-4, lowest
