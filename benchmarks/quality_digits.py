@@ -23,7 +23,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import keras  # noqa: E402
-import numpy as np  # noqa: E402
 
 from gan_utils import data, metrics, models, training  # noqa: E402
 from reference_loops import make_reports_loop  # noqa: E402

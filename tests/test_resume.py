@@ -1,7 +1,6 @@
 """Resuming: an interrupted run continues where it stopped and ends where an uninterrupted one ends."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -10,7 +9,6 @@ from pathlib import Path
 
 import h5py
 import imageio.v3 as iio
-import keras
 import numpy as np
 import pytest
 import tensorflow as tf
