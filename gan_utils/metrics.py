@@ -182,6 +182,13 @@ def dataset_classifier(dataset: str, smoke: bool | None = None, epochs: int | No
     return model, accuracy
 
 
+def classifier_name(dataset: str, test_accuracy: float, smoke: bool | None = None) -> str:
+    """How a number's judge is named next to it: the dataset's classifier (the digits stand-in in
+    smoke mode) with its test accuracy."""
+    key = "smoke digits" if (smoke_mode() if smoke is None else smoke) else dataset
+    return f"{key} classifier (test accuracy {test_accuracy:.1%})"
+
+
 def to_unit_range(images, value_range) -> np.ndarray:
     """Images from ``value_range`` to [0, 1], the range the cached classifiers are trained on."""
     low, high = data.resolve_value_range(value_range)
@@ -199,9 +206,8 @@ def classifier_extractor(dataset: str, value_range, smoke: bool | None = None, b
         features, logits = embed.predict(to_unit_range(images, value_range), batch_size=batch_size, verbose=0)
         return features, logits
 
-    key = "smoke digits" if (smoke_mode() if smoke is None else smoke) else dataset
     return FeatureExtractor(
-        name=f"{key} classifier (test accuracy {accuracy:.1%})",
+        name=classifier_name(dataset, accuracy, smoke),
         features=lambda images: run(images)[0],
         logits=lambda images: run(images)[1],
     )
@@ -309,13 +315,12 @@ def class_accuracy(gan, dataset: str, value_range, n_per_class: int = 100, smoke
     images = gan.generate(latent_points(len(requested), gan.latent_dim, seed), requested)
     predicted = model.predict(to_unit_range(images, value_range), batch_size=256, verbose=0).argmax(-1)
     confusion = confusion_matrix(requested, predicted, labels=np.arange(n_classes))
-    key = "smoke digits" if (smoke_mode() if smoke is None else smoke) else dataset
     return {
         "accuracy": float(np.mean(predicted == requested)),
         "per_class": confusion.diagonal() / n_per_class,
         "confusion": confusion,
         "n": int(len(requested)),
-        "classifier": f"{key} classifier (test accuracy {test_accuracy:.1%})",
+        "classifier": classifier_name(dataset, test_accuracy, smoke),
     }
 
 
