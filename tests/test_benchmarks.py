@@ -33,3 +33,14 @@ def test_speed_benchmark_measures_a_conditional_gan(shared_cache):
                           env_cache=shared_cache)
     assert "| conditional_dcgan_report004 | 128 | none |" in table
     assert "float32 matmul ceiling" in table
+
+
+def test_quality_benchmark_prints_every_section_with_the_target_verdict(shared_cache):
+    table = run_benchmark("quality_digits.py", "--seconds", "2", "--samples", "64", "--long-steps", "4",
+                          "--checkpoints", "2", env_cache=shared_cache)
+    assert "| real train split | (floor) |" in table
+    assert table.count("| dcgan_tutorial |") == 2 and table.count("| keras_gan_report001 |") == 2
+    assert "| shifted right by 1 pixel |" in table
+    convergence_steps = [line.split("|")[1].strip() for line in table.splitlines() if line.startswith("| 2 |") or line.startswith("| 4 |")]
+    assert convergence_steps == ["2", "4"]
+    assert "Target: the DCGAN within 3x of the floor" in table and ("**met**" in table or "**not met**" in table)
