@@ -136,3 +136,15 @@ def test_critic_steps_need_a_dataset_with_enough_batches():
         gan.fit(random_images(16), batch_size=8, verbose=0)
     with pytest.raises(ValueError, match="fewer than d_steps=5 batches"):
         gan.fit(data.make_dataset(random_images(16), batch_size=8), verbose=0)
+
+
+def test_adam_takes_a_learning_rate_schedule_that_decays_per_step():
+    schedule = keras.optimizers.schedules.CosineDecay(2e-4, decay_steps=4)
+    gan = training.GAN(*tiny_gan_models(), seed=0)
+    gan.compile(d_optimizer=training.adam(schedule), g_optimizer=training.adam(schedule))
+    gan.fit(data.make_dataset(random_images(32), batch_size=8, seed=0), epochs=1, verbose=0)
+    # Four steps along the cosine: the rate has reached 0, so a fifth step changes no weight.
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(0.0, abs=1e-12)
+    before = [v.numpy() for v in gan.generator.trainable_variables]
+    gan.fit(data.make_dataset(random_images(8), batch_size=8, seed=0), epochs=1, verbose=0)
+    assert all(np.array_equal(a, v.numpy()) for a, v in zip(before, gan.generator.trainable_variables))
