@@ -133,6 +133,9 @@ def main(argv=None):
                         help="learning rate of the convergence run")
     parser.add_argument("--sections", nargs="+", choices=SECTIONS, default=list(SECTIONS))
     args = parser.parse_args(argv)
+    if args.long_steps < 1 or args.checkpoints < 1 or args.samples < 2:
+        parser.error(f"--long-steps ({args.long_steps}) and --checkpoints ({args.checkpoints}) must be at least 1 "
+                     f"and --samples ({args.samples}) at least 2.")
 
     value_range = "tanh"
     train_images, _ = data.load_dataset("digits", "train", value_range, smoke=False)
