@@ -113,11 +113,9 @@ def train_to_convergence(images, batch, steps, checkpoints, schedule, score):
     (``schedule="cosine"``) or kept constant, scored ``checkpoints`` times."""
     keras.utils.set_random_seed(0)
     gan = training.GAN(*models.build_gan_models("dcgan_tutorial"), seed=0)
-
-    def learning_rate():
-        return keras.optimizers.schedules.CosineDecay(2e-4, decay_steps=steps) if schedule == "cosine" else 2e-4
-
-    gan.compile(d_optimizer=training.adam(learning_rate()), g_optimizer=training.adam(learning_rate()))
+    # A schedule is a stateless function of the step, so both optimizers can share it.
+    rate = keras.optimizers.schedules.CosineDecay(2e-4, decay_steps=steps) if schedule == "cosine" else 2e-4
+    gan.compile(d_optimizer=training.adam(rate), g_optimizer=training.adam(rate))
     callback = ScoreAtCheckpoints(score, steps, every=max(1, steps // checkpoints))
     gan.fit(data.make_dataset(images, batch_size=batch, seed=0), epochs=10_000, verbose=0, callbacks=[callback])
     return callback.rows
