@@ -16,9 +16,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 
 venv: $(VENV)/.installed
 
-## demo: train the tutorial DCGAN on the offline digits (~2 min on 2 CPU cores); writes gifs/dcgan_digits.{gif,png}
+## demo: train the tutorial DCGAN on the offline digits (~2 min on 2 CPU cores); writes gifs/dcgan_mnist_5k.{gif,png}
 demo: venv
-	$(PY) -m gan_utils train dcgan_digits
+	$(PY) -m gan_utils train dcgan_mnist_5k
 
 ## test: unit tests plus every notebook executed by nbval, in smoke mode
 # Notebooks resume from their run folders; smoke runs start clean so that they really train.

@@ -11,14 +11,16 @@ import keras
 from gan_utils import data, losses, models, training
 
 
-def make_reports_loop(architecture: str, images: np.ndarray, batch: int, latent_dim: int = 100, seed: int = 0):
+def make_reports_loop(architecture: str, images: np.ndarray, batch: int, latent_dim: int = 100, seed: int = 0,
+                      optimizer=training.adam):
     """Reports 000/001/002's loop: `discriminator.train_on_batch` on half a batch of real and half
     a batch of fake images, then `combined.train_on_batch` on a whole batch of latent points, the
-    discriminator frozen inside the combined model (Keras 2's recipe)."""
+    discriminator frozen inside the combined model (Keras 2's recipe). ``optimizer()`` makes each
+    network's optimizer (the reports': Adam 2e-4 / 0.5)."""
     generator, discriminator = models.build_gan_models(architecture, images.shape[1:], latent_dim)
     # The reports' discriminator ends in a sigmoid and is compiled on its own.
     classifier = keras.Sequential([discriminator, keras.layers.Activation("sigmoid")])
-    classifier.compile(loss="binary_crossentropy", optimizer=training.adam())
+    classifier.compile(loss="binary_crossentropy", optimizer=optimizer())
     half = batch // 2
     rng = np.random.default_rng(seed)
 
@@ -34,7 +36,7 @@ def make_reports_loop(architecture: str, images: np.ndarray, batch: int, latent_
     discriminator_step()
     classifier.trainable = False
     combined = keras.Sequential([generator, classifier])
-    combined.compile(loss="binary_crossentropy", optimizer=training.adam())
+    combined.compile(loss="binary_crossentropy", optimizer=optimizer())
     ones = np.ones((batch, 1), "float32")
 
     def step():
@@ -44,10 +46,12 @@ def make_reports_loop(architecture: str, images: np.ndarray, batch: int, latent_
     return step, generator
 
 
-def make_tutorial_loop(architecture: str, images: np.ndarray, batch: int, latent_dim: int = 100, seed: int = 0):
-    """The TensorFlow DCGAN tutorial's `@tf.function train_step`: one forward pass, two tapes."""
+def make_tutorial_loop(architecture: str, images: np.ndarray, batch: int, latent_dim: int = 100, seed: int = 0,
+                       optimizer=lambda: keras.optimizers.Adam(1e-4)):
+    """The TensorFlow DCGAN tutorial's `@tf.function train_step`: one forward pass, two tapes.
+    ``optimizer()`` makes each network's optimizer (the tutorial's: Adam 1e-4)."""
     generator, discriminator = models.build_gan_models(architecture, images.shape[1:], latent_dim)
-    g_optimizer, d_optimizer = keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4)
+    g_optimizer, d_optimizer = optimizer(), optimizer()
     pipeline = iter(data.make_dataset(images, batch_size=batch, seed=seed).repeat())
 
     @tf.function

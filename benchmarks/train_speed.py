@@ -36,7 +36,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from gan_utils import callbacks, configs, data, models, training  # noqa: E402
+from gan_utils import callbacks, configurations, data, models, runner, training  # noqa: E402
 from reference_loops import make_reports_loop, make_tutorial_loop  # noqa: E402
 
 
@@ -97,7 +97,7 @@ def time_steps(step, steps: int) -> float:
 def gan_utils_rate(case: Case, images: np.ndarray, steps: int, repeats: int) -> tuple[float, int]:
     """Best steps/s over ``repeats`` timed epochs of one ``fit`` call (its first epoch traces)."""
     if case.config:
-        gan = configs.build_gan(configs.get_config(case.config))
+        gan = runner.build_gan(configurations.get_config(case.config))
     else:
         gan = training.GAN(*models.build_gan_models(case.architecture, images.shape[1:]), seed=0)
         gan.compile()

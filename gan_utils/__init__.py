@@ -6,7 +6,7 @@ import os
 # TensorFlow's C++ start-up chatter hides the notebook's own output; users can still override this.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from gan_utils.config import banner, pick, smoke_mode  # noqa: E402
+from gan_utils.smoke import banner, pick, smoke_mode  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = ["banner", "pick", "smoke_mode", "__version__"]

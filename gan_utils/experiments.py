@@ -74,7 +74,7 @@ def class_mean_latents(generate: Callable, classify: Callable, latent_dim: int, 
     classified with probability at least ``min_confidence``. Returns ({class: mean latent},
     {class: count}); classes with no confident sample are left out.
     """
-    from gan_utils.training import latent_points
+    from gan_utils.sampling import latent_points
 
     latents = latent_points(n, latent_dim, seed)
     logits = np.asarray(classify(generate(latents)), np.float64)

@@ -1,12 +1,16 @@
-"""GAN losses as small pure functions of discriminator outputs (TF-GAN's losses_impl style).
+"""GAN losses as small pure functions of discriminator outputs (TF-GAN's losses_impl style), and
+the loss pairs a GAN is compiled with.
 
-Binary cross-entropy losses take logits. The reports train the discriminator with binary
-cross-entropy on one batch that stacks real and fake images, so its loss is the mean over both
-halves (log 2 = 0.693 at chance, as in report 001's log). ``real_label`` / ``fake_label`` are
-parameters so the label-swap experiment can use 0 / 1.
-
-Wasserstein losses take critic scores (no sigmoid), as in the WGAN paper that report 003 follows.
-ACGAN adds ``class_loss`` over the class logits of its auxiliary head to either.
+* Minimax and non-saturating: Goodfellow et al. 2014, *Generative Adversarial Nets*, eq. 1 and
+  section 3. Binary cross-entropy losses take logits. The reports train the discriminator with
+  binary cross-entropy on one batch that stacks real and fake images, so its loss is the mean over
+  both halves (log 2 = 0.693 at chance, as in report 001's log). ``real_label`` / ``fake_label``
+  are parameters so the label-swap experiment can use 0 / 1.
+* Wasserstein: Arjovsky et al. 2017, *Wasserstein GAN* (critic scores, no sigmoid), which report
+  003 follows; the gradient penalty: Gulrajani et al. 2017, *Improved Training of Wasserstein
+  GANs*.
+* ACGAN's class terms: Odena et al. 2017, *Conditional Image Synthesis with Auxiliary Classifier
+  GANs*; added, with a weight, to either adversarial pair (``ACGAN_CLASS_LOSS``).
 """
 
 from dataclasses import dataclass
@@ -68,6 +72,17 @@ def class_loss(labels, class_logits):
     return ops.mean(ops.sparse_categorical_crossentropy(labels, class_logits, from_logits=True))
 
 
+def acgan_discriminator_class_loss(labels, real_class_logits, fake_class_logits):
+    """The discriminator's class term: ``class_loss`` on real and on generated images, averaged
+    (as its adversarial loss averages the two halves)."""
+    return 0.5 * (class_loss(labels, real_class_logits) + class_loss(labels, fake_class_logits))
+
+
+def acgan_generator_class_loss(labels, fake_class_logits):
+    """The generator's class term: its images should be classified as the class requested."""
+    return class_loss(labels, fake_class_logits)
+
+
 def gradient_penalty(critic: Callable, real_images, fake_images, interpolation):
     """WGAN-GP's penalty: mean over the batch of (||grad_x f(x_hat)||_2 - 1)^2, where
     x_hat = t * real + (1 - t) * fake with one factor t per example (``interpolation``, shape
@@ -95,6 +110,17 @@ class GANLoss:
     generator: Callable
     classifies: bool  # outputs are real/fake logits (accuracies make sense) rather than critic scores
 
+
+@dataclass(frozen=True)
+class ClassLoss:
+    """The class terms of an auxiliary-classifier GAN: ``discriminator(labels, real_class_logits,
+    fake_class_logits)`` and ``generator(labels, fake_class_logits)``."""
+
+    discriminator: Callable
+    generator: Callable
+
+
+ACGAN_CLASS_LOSS = ClassLoss(acgan_discriminator_class_loss, acgan_generator_class_loss)
 
 LOSSES = {
     "non_saturating": GANLoss(discriminator_loss, non_saturating_generator_loss, classifies=True),

@@ -7,7 +7,7 @@ of its extractor, and ``score_images`` prints it next to the number.
 
 Extractors:
 * ``classifier`` (default): a small CNN per dataset that gan_utils trains once and caches under
-  ``~/.keras/gan_utils/`` (seconds for the digits, a minute or two on a GPU for the others). Its
+  ``~/.keras/gan_utils/`` (a minute for the offline MNIST digits, a minute or two on a GPU for the others). Its
   penultimate layer gives "Frechet classifier distance" (FCD); its logits the classifier score.
 * ``inception``: InceptionV3 with ImageNet weights from ``keras.applications``, the standard FID
   network, where its weights can be downloaded (Colab); without them ``feature_extractor`` says so
@@ -23,8 +23,8 @@ from typing import Callable
 
 import numpy as np
 
-from gan_utils import data, viz
-from gan_utils.config import smoke_mode
+from gan_utils import data, files
+from gan_utils.smoke import smoke_mode
 
 
 def _activations(activations, name) -> np.ndarray:
@@ -123,8 +123,9 @@ def cache_dir() -> Path:
     return Path(os.environ.get("GAN_UTILS_CACHE", Path.home() / ".keras" / "gan_utils"))
 
 
-CLASSIFIER_EPOCHS = {"digits": 15, "mnist": 3, "fashion_mnist": 5, "cifar10": 15}
+CLASSIFIER_EPOCHS = {"mnist_5k": 15, "mnist": 3, "fashion_mnist": 5, "cifar10": 15}
 SMOKE_CLASSIFIER_EPOCHS = 3
+SMOKE_CLASSIFIER_SAMPLES = 1500
 
 
 def build_classifier(image_shape, n_classes: int = 10):
@@ -154,19 +155,21 @@ def build_classifier(image_shape, n_classes: int = 10):
 def dataset_classifier(dataset: str, smoke: bool | None = None, epochs: int | None = None, verbose: int = 0):
     """The cached classifier of a dataset (images in [0, 1]), trained on first use.
 
-    Returns (model, test_accuracy). In smoke mode the dataset is the digits stand-in, so the cache
-    entry is named ``{dataset}_smoke`` and trains for a few epochs only.
+    Returns (model, test_accuracy). In smoke mode every dataset is the MNIST-digits stand-in at
+    that dataset's shape, so one cache entry per shape (``smoke_28x28x1``) serves them all; it
+    trains for a few epochs on part of the digits only.
     """
     import keras
 
     smoke = smoke_mode() if smoke is None else smoke
     info = data.dataset_info(dataset)
-    key = f"{dataset}_smoke" if smoke else dataset
+    key = f"smoke_{'x'.join(map(str, info.image_shape))}" if smoke else dataset
     path = cache_dir() / f"classifier_{key}.keras"
     accuracy_path = path.with_suffix(".accuracy.txt")
     if path.exists() and accuracy_path.exists():
         return keras.models.load_model(path), float(accuracy_path.read_text())
-    train_x, train_y = data.load_dataset(dataset, "train", "sigmoid", smoke=smoke)
+    train_x, train_y = data.load_dataset(dataset, "train", "sigmoid", smoke=smoke,
+                                         max_samples=SMOKE_CLASSIFIER_SAMPLES if smoke else None)
     test_x, test_y = data.load_dataset(dataset, "test", "sigmoid", smoke=smoke)
     if epochs is None:
         epochs = SMOKE_CLASSIFIER_EPOCHS if smoke else CLASSIFIER_EPOCHS[dataset]
@@ -175,17 +178,17 @@ def dataset_classifier(dataset: str, smoke: bool | None = None, epochs: int | No
     print(f"Training the {key} classifier for the metrics ({epochs} epochs; cached in {path}) ...")
     model.fit(train_x, train_y, batch_size=64, epochs=epochs, verbose=verbose, validation_split=0.0)
     accuracy = float(model.evaluate(test_x, test_y, verbose=0)[1])
-    with viz.atomic_path(path) as temporary:
+    with files.atomic_path(path) as temporary:
         model.save(temporary)
-    with viz.atomic_path(accuracy_path) as temporary:
+    with files.atomic_path(accuracy_path) as temporary:
         temporary.write_text(f"{accuracy:.6f}")
     return model, accuracy
 
 
 def classifier_name(dataset: str, test_accuracy: float, smoke: bool | None = None) -> str:
-    """How a number's judge is named next to it: the dataset's classifier (the digits stand-in in
-    smoke mode) with its test accuracy."""
-    key = "smoke digits" if (smoke_mode() if smoke is None else smoke) else dataset
+    """How a number's judge is named next to it: the dataset's classifier (the MNIST-digits stand-in
+    in smoke mode) with its test accuracy."""
+    key = f"smoke-mode {dataset} (MNIST digits)" if (smoke_mode() if smoke is None else smoke) else dataset
     return f"{key} classifier (test accuracy {test_accuracy:.1%})"
 
 
@@ -275,21 +278,45 @@ def score_images(real_images, fake_images, extractor: FeatureExtractor, kid_subs
     return scores
 
 
+def default_sample_count(dataset: str, smoke: bool) -> int:
+    """Samples per side: 256 in smoke mode, the 1,000 held-out digits for ``mnist_5k``, else
+    10,000 (the field's minimum for a reported FID)."""
+    if smoke:
+        return 256
+    return data.MNIST_5K_TEST_SIZE if dataset == data.OFFLINE_DATASET else 10_000
+
+
+def reference_images(dataset: str, value_range, n: int, smoke: bool, seed: int = 0):
+    """(reference, other_real, description): ``n`` real images to score against (the test split
+    first, train images only where the test split is smaller than ``n``), up to ``n`` further real
+    train images that are not among them (for the real-vs-real floor), and a phrase naming the
+    reference split."""
+    rng = np.random.default_rng(seed)
+    test, _ = data.load_dataset(dataset, "test", value_range, smoke=smoke)
+    train, _ = data.load_dataset(dataset, "train", value_range, smoke=smoke)
+    test, train = test[rng.permutation(len(test))], train[rng.permutation(len(train))]
+    used_train = max(0, n - len(test))
+    reference = np.concatenate([test[:n], train[:used_train]])
+    description = f"{dataset} test split" + (f" + {used_train} train images" if used_train else "")
+    return reference, train[used_train : used_train + n], description
+
+
 def score_generator(generate: Callable[[int], np.ndarray], dataset: str, value_range, n: int | None = None,
                     extractor: str = "classifier", smoke: bool | None = None, seed: int = 0) -> dict:
-    """Score a generator against the dataset's test split (train split where the test split is
-    smaller than ``n``). ``generate(count)`` returns images in ``value_range``. ``n`` defaults to
-    10,000 per side in full mode (the field's minimum for a reported FID) and 256 in smoke mode.
-    Prints the result with its extractor and sample count, and returns it."""
+    """Score a generator against ``n`` real images of the dataset (``reference_images``), beside
+    the real-vs-real floor: the same distance between the reference and as many other real images.
+    ``generate(count)`` returns images in ``value_range``; ``n`` defaults to
+    ``default_sample_count``. Prints the result with its protocol (extractor, sample counts, floor
+    ratio) and returns it, ``floor`` and ``floor_ratio`` included."""
     smoke = smoke_mode() if smoke is None else smoke
-    n = n or (256 if smoke else 10_000)
-    real, _ = data.load_dataset(dataset, "test", value_range, smoke=smoke)
-    if len(real) < n:
-        train, _ = data.load_dataset(dataset, "train", value_range, smoke=smoke)
-        real = np.concatenate([real, train])
-    real = real[np.random.default_rng(seed).permutation(len(real))[:n]]
-    fake = generate(len(real))
-    scores = score_images(real, fake, feature_extractor(extractor, dataset, value_range, smoke))
+    n = n or default_sample_count(dataset, smoke)
+    reference, other_real, description = reference_images(dataset, value_range, n, smoke, seed)
+    features = feature_extractor(extractor, dataset, value_range, smoke)
+    scores = score_images(reference, generate(len(reference)), features)
+    scores["floor"] = frechet_distance(features.features(reference), features.features(other_real))
+    scores["n_floor"] = int(len(other_real))
+    scores["floor_ratio"] = scores["frechet_distance"] / max(scores["floor"], 1e-12)
+    scores["reference"] = description
     print(format_scores(scores, smoke))
     return scores
 
@@ -303,7 +330,7 @@ def class_accuracy(gan, dataset: str, value_range, n_per_class: int = 100, smoke
     predicted class), the number of images and the classifier's name."""
     from sklearn.metrics import confusion_matrix
 
-    from gan_utils.training import latent_points
+    from gan_utils.sampling import latent_points
 
     if not getattr(gan, "conditional", False):
         raise ValueError("class_accuracy needs a conditional GAN (its generator takes labels).")
@@ -330,7 +357,13 @@ def format_scores(scores: dict, smoke: bool = False) -> str:
     )
     if "classifier_score" in scores:
         text += f", classifier score {scores['classifier_score']:.2f}"
-    text += f"  [{scores['extractor']}; {scores['n_real']} real vs {scores['n_fake']} generated]"
+    if "floor" in scores:
+        text += f" = {scores['floor_ratio']:.1f}x the real-vs-real floor {scores['floor']:.3f}"
+    reference = f" ({scores['reference']})" if "reference" in scores else ""
+    text += f"  [{scores['extractor']}; {scores['n_real']} real{reference} vs {scores['n_fake']} generated"
+    if "floor" in scores:
+        text += f"; floor: the same real images vs {scores['n_floor']} other real ones"
+    text += "]"
     if smoke:
         text += "  (smoke mode: few samples, a briefly trained model; not a result)"
     return text

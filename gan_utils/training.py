@@ -24,14 +24,15 @@ fakes in a step take the labels of the real batch, so classes appear as often as
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from gan_utils import data, losses
+from gan_utils import data, losses, sampling
+
+
+LOGGED_TERMS = ("d_loss", "g_loss", "wasserstein", "gradient_penalty", "class_loss", "g_class_loss")
 
 
 def default_jit_compile() -> bool:
@@ -43,7 +44,7 @@ def adam(learning_rate=2e-4, beta_1: float = 0.5, beta_2: float = 0.999) -> kera
     """Adam as the reports and the DCGAN paper set it: learning rate 2e-4, beta_1 0.5
     (WGAN-GP uses beta_2 0.9). ``learning_rate`` may be a schedule, e.g.
     ``keras.optimizers.schedules.CosineDecay(2e-4, steps)``, which settled the DCGAN's sample
-    quality on the digits (benchmarks/quality_digits.py)."""
+    quality on the MNIST digits (benchmarks/quality_digits.py)."""
     return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2)
 
 
@@ -82,15 +83,11 @@ class GAN(keras.Model):
         self.real_label = float(real_label)
         self.fake_label = float(fake_label)
         self.seed_generator = keras.random.SeedGenerator(seed)
-        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
-        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        # One running mean per logged term; compile picks the ones its variant logs.
+        self.means = {name: keras.metrics.Mean(name=name) for name in LOGGED_TERMS}
         # Logit > 0 means "closer to label 1"; y_true is the label each half is trained towards.
         self.real_accuracy = keras.metrics.BinaryAccuracy(name="real_acc", threshold=0.0)
         self.fake_accuracy = keras.metrics.BinaryAccuracy(name="fake_acc", threshold=0.0)
-        self.wasserstein_tracker = keras.metrics.Mean(name="wasserstein")
-        self.penalty_tracker = keras.metrics.Mean(name="gradient_penalty")
-        self.class_loss_tracker = keras.metrics.Mean(name="class_loss")
-        self.g_class_loss_tracker = keras.metrics.Mean(name="g_class_loss")
         self.real_class_accuracy = keras.metrics.SparseCategoricalAccuracy(name="real_class_acc")
         self.fake_class_accuracy = keras.metrics.SparseCategoricalAccuracy(name="fake_class_acc")
 
@@ -149,17 +146,16 @@ class GAN(keras.Model):
         self.weight_clip = weight_clip
         self.gradient_penalty_weight = float(gradient_penalty_weight)
         self.class_loss_weight = float(class_loss_weight)
-        trackers = [self.d_loss_tracker, self.g_loss_tracker]
+        trackers = [self.means["d_loss"], self.means["g_loss"]]
         if self.gan_loss.classifies:
             trackers += [self.real_accuracy, self.fake_accuracy]
         else:
-            trackers.append(self.wasserstein_tracker)
+            trackers.append(self.means["wasserstein"])
         if self.gradient_penalty_weight:
-            trackers.append(self.penalty_tracker)
+            trackers.append(self.means["gradient_penalty"])
         if self.conditioning == "auxiliary":
-            trackers += [
-                self.class_loss_tracker, self.g_class_loss_tracker, self.real_class_accuracy, self.fake_class_accuracy,
-            ]
+            trackers += [self.means["class_loss"], self.means["g_class_loss"], self.real_class_accuracy,
+                         self.fake_class_accuracy]
         self._trackers = trackers
 
     def fit(self, x=None, *args, shuffle=False, steps_per_epoch=None, **kwargs):
@@ -200,7 +196,7 @@ class GAN(keras.Model):
     @property
     def metrics(self):
         # Listed here so Keras resets them at the start of every epoch.
-        return list(getattr(self, "_trackers", [self.d_loss_tracker, self.g_loss_tracker]))
+        return list(getattr(self, "_trackers", [self.means["d_loss"], self.means["g_loss"]]))
 
     def call(self, inputs, training=False):
         """Images from latent points, or from [latent points, labels] for a conditional GAN."""
@@ -222,8 +218,7 @@ class GAN(keras.Model):
         if self.conditioning == "input":
             return self.discriminator([images, _label_column(labels)], training=training), None
         if self.conditioning == "auxiliary":
-            source, classes = self.discriminator(images, training=training)
-            return source, classes
+            return tuple(self.discriminator(images, training=training))
         return self.discriminator(images, training=training), None
 
     def _unpack(self, data):
@@ -235,10 +230,45 @@ class GAN(keras.Model):
             )
         return images, (labels if self.conditional else None)
 
+    # --- the losses of one step, as the loss pairs in ``losses`` define them -------------------
+
+    def _discriminator_losses(self, real_images, fake_images, labels, training):
+        """(the loss the discriminator minimises, the terms to log). Also updates the accuracies."""
+        real_outputs, real_classes = self._discriminate(real_images, labels, training)
+        fake_outputs, fake_classes = self._discriminate(fake_images, labels, training)
+        terms = {"d_loss": self.gan_loss.discriminator(real_outputs, fake_outputs, self.real_label, self.fake_label)}
+        if self.gan_loss.classifies:
+            self.real_accuracy.update_state(ops.full_like(real_outputs, self.real_label), real_outputs)
+            self.fake_accuracy.update_state(ops.full_like(fake_outputs, self.fake_label), fake_outputs)
+        else:
+            terms["wasserstein"] = losses.wasserstein_estimate(real_outputs, fake_outputs)
+        total = terms["d_loss"]
+        if self.conditioning == "auxiliary":
+            terms["class_loss"] = losses.ACGAN_CLASS_LOSS.discriminator(labels, real_classes, fake_classes)
+            total = total + self.class_loss_weight * terms["class_loss"]
+            self.real_class_accuracy.update_state(ops.reshape(labels, (-1,)), real_classes)
+            self.fake_class_accuracy.update_state(ops.reshape(labels, (-1,)), fake_classes)
+        return total, terms
+
+    def _generator_losses(self, fake_images, labels, training):
+        """(the loss the generator minimises, the terms to log)."""
+        outputs, classes = self._discriminate(fake_images, labels, training)
+        terms = {"g_loss": self.gan_loss.generator(outputs, self.real_label, self.fake_label)}
+        total = terms["g_loss"]
+        if self.conditioning == "auxiliary":
+            terms["g_class_loss"] = losses.ACGAN_CLASS_LOSS.generator(labels, classes)
+            total = total + self.class_loss_weight * terms["g_class_loss"]
+        return total, terms
+
+    def _log(self, terms):
+        for name, value in terms.items():
+            self.means[name].update_state(value)
+
     @staticmethod
-    def _scale_for_gradients(optimizer, loss):
-        """The loss whose gradient is applied: divided by the number of replicas (tf.distribute
-        sums the replicas' gradients) and multiplied by the loss scale under mixed precision."""
+    def _scaled(optimizer, loss):
+        """The loss whose gradient is applied (computed under the tape): divided by the number of
+        replicas (tf.distribute sums the replicas' gradients), times the loss scale under mixed
+        precision."""
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
         return optimizer.scale_loss(ops.cast(loss, "float32") / replicas)
 
@@ -246,50 +276,28 @@ class GAN(keras.Model):
     def _apply(optimizer, tape, scaled_loss, variables):
         optimizer.apply_gradients(zip(tape.gradient(scaled_loss, variables), variables))
 
-    def _update_output_metrics(self, real_outputs, fake_outputs):
-        if self.gan_loss.classifies:
-            self.real_accuracy.update_state(ops.full_like(real_outputs, self.real_label), real_outputs)
-            self.fake_accuracy.update_state(ops.full_like(fake_outputs, self.fake_label), fake_outputs)
-        else:
-            self.wasserstein_tracker.update_state(losses.wasserstein_estimate(real_outputs, fake_outputs))
-
-    def _metric_results(self):
-        return {metric.name: metric.result() for metric in self.metrics}
-
-    def _update_class_metrics(self, real_labels, real_classes, fake_labels, fake_classes):
-        self.real_class_accuracy.update_state(ops.reshape(real_labels, (-1,)), real_classes)
-        self.fake_class_accuracy.update_state(ops.reshape(fake_labels, (-1,)), fake_classes)
+    # --- training -----------------------------------------------------------------------------
 
     def _discriminator_step(self, real_images, labels):
         batch_size = ops.shape(real_images)[0]
         # The generator runs outside the tape: its gradients are not needed here.
         fake_images = self._generate(self.sample_noise(batch_size), labels, training=True)
         with tf.GradientTape() as tape:
-            real_outputs, real_classes = self._discriminate(real_images, labels, training=True)
-            fake_outputs, fake_classes = self._discriminate(fake_images, labels, training=True)
-            d_loss = self.gan_loss.discriminator(real_outputs, fake_outputs, self.real_label, self.fake_label)
+            total, terms = self._discriminator_losses(real_images, fake_images, labels, training=True)
             if self.gradient_penalty_weight:
                 interpolation = keras.random.uniform((batch_size,), seed=self.seed_generator)
-                penalty = losses.gradient_penalty(
+                terms["gradient_penalty"] = losses.gradient_penalty(
                     lambda images: self._discriminate(images, labels, training=True)[0],
                     real_images, ops.cast(fake_images, real_images.dtype), interpolation,
                 )
-                self.penalty_tracker.update_state(penalty)
-                d_loss = d_loss + self.gradient_penalty_weight * penalty
-            total = d_loss
-            if self.conditioning == "auxiliary":
-                class_loss = 0.5 * (losses.class_loss(labels, real_classes) + losses.class_loss(labels, fake_classes))
-                total = d_loss + self.class_loss_weight * class_loss
-            scaled = self._scale_for_gradients(self.d_optimizer, total)
+                terms["d_loss"] = terms["d_loss"] + self.gradient_penalty_weight * terms["gradient_penalty"]
+                total = total + self.gradient_penalty_weight * terms["gradient_penalty"]
+            scaled = self._scaled(self.d_optimizer, total)
         self._apply(self.d_optimizer, tape, scaled, self.discriminator.trainable_variables)
         if self.weight_clip is not None:
             for variable in self.discriminator.trainable_variables:
                 variable.assign(ops.clip(variable, -self.weight_clip, self.weight_clip))
-        self.d_loss_tracker.update_state(d_loss)
-        self._update_output_metrics(real_outputs, fake_outputs)
-        if self.conditioning == "auxiliary":
-            self.class_loss_tracker.update_state(class_loss)
-            self._update_class_metrics(labels, real_classes, labels, fake_classes)
+        self._log(terms)
 
     def train_step(self, data):
         real_images, labels = self._unpack(data)
@@ -297,47 +305,28 @@ class GAN(keras.Model):
             # fit grouped d_steps batches: one critic update on each, then one generator update.
             for index in range(self.d_steps):
                 self._discriminator_step(real_images[index], None if labels is None else labels[index])
-            batch_size = ops.shape(real_images)[1]
-            labels = None if labels is None else labels[-1]
+            real_images, labels = real_images[-1], None if labels is None else labels[-1]
         else:
             self._discriminator_step(real_images, labels)
-            batch_size = ops.shape(real_images)[0]
 
         # Generator step on fresh noise, against the discriminator just updated.
         with tf.GradientTape() as tape:
-            generated = self._generate(self.sample_noise(batch_size), labels, training=True)
-            outputs, classes = self._discriminate(generated, labels, training=True)
-            g_loss = self.gan_loss.generator(outputs, self.real_label, self.fake_label)
-            total = g_loss
-            if self.conditioning == "auxiliary":
-                g_class_loss = losses.class_loss(labels, classes)
-                total = g_loss + self.class_loss_weight * g_class_loss
-            scaled_g_loss = self._scale_for_gradients(self.g_optimizer, total)
-        self._apply(self.g_optimizer, tape, scaled_g_loss, self.generator.trainable_variables)
-        self.g_loss_tracker.update_state(g_loss)
-        if self.conditioning == "auxiliary":
-            self.g_class_loss_tracker.update_state(g_class_loss)
-        return self._metric_results()
+            fake_images = self._generate(self.sample_noise(ops.shape(real_images)[0]), labels, training=True)
+            total, terms = self._generator_losses(fake_images, labels, training=True)
+            scaled = self._scaled(self.g_optimizer, total)
+        self._apply(self.g_optimizer, tape, scaled, self.generator.trainable_variables)
+        self._log(terms)
+        return {metric.name: metric.result() for metric in self.metrics}
 
     def test_step(self, data):
         """The same losses and accuracies on held-out real images and fresh fakes, no updates."""
         real_images, labels = self._unpack(data)
-        batch_size = ops.shape(real_images)[0]
-        fake_images = self._generate(self.sample_noise(batch_size), labels, training=False)
-        real_logits, real_classes = self._discriminate(real_images, labels, training=False)
-        fake_logits, fake_classes = self._discriminate(fake_images, labels, training=False)
-        self.d_loss_tracker.update_state(
-            self.gan_loss.discriminator(real_logits, fake_logits, self.real_label, self.fake_label)
-        )
-        self.g_loss_tracker.update_state(self.gan_loss.generator(fake_logits, self.real_label, self.fake_label))
-        self._update_output_metrics(real_logits, fake_logits)
-        if self.conditioning == "auxiliary":
-            self.class_loss_tracker.update_state(
-                0.5 * (losses.class_loss(labels, real_classes) + losses.class_loss(labels, fake_classes))
-            )
-            self.g_class_loss_tracker.update_state(losses.class_loss(labels, fake_classes))
-            self._update_class_metrics(labels, real_classes, labels, fake_classes)
-        return self._metric_results()
+        fake_images = self._generate(self.sample_noise(ops.shape(real_images)[0]), labels, training=False)
+        self._log(self._discriminator_losses(real_images, fake_images, labels, training=False)[1])
+        self._log(self._generator_losses(fake_images, labels, training=False)[1])
+        return {metric.name: metric.result() for metric in self.metrics}
+
+    # --- labels and images --------------------------------------------------------------------
 
     def check_labels(self, labels, n: int) -> np.ndarray:
         """Labels for n images of a conditional GAN as int32 (n,): integers in 0..n_classes-1 of
@@ -348,64 +337,12 @@ class GAN(keras.Model):
         return data.check_labels(labels, n, self.n_classes)
 
     def generate(self, noise, labels=None, batch_size: int = 256) -> np.ndarray:
-        """Images for the given latent points (and, for a conditional GAN, the requested classes:
-        ``labels`` of shape (n,)) in inference mode as a NumPy array, ``batch_size`` at a time so
-        that 10,000 samples for a metric fit in memory."""
-        noise = np.asarray(noise, dtype=np.float32)
-        if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
-            raise ValueError(
-                f"noise must have shape (n, {self.latent_dim}), got {noise.shape}."
-            )
-        if self.conditional:
-            if labels is None:
-                raise ValueError(
-                    f"This GAN is conditional: generate needs labels (integers in 0..{self.n_classes - 1}), "
-                    "one per latent point."
-                )
-            labels = self.check_labels(labels, len(noise))
-        elif labels is not None:
-            raise ValueError("This GAN is unconditional: generate takes no labels.")
-        batches = []
-        for start in range(0, len(noise), batch_size):
-            batch_labels = None if labels is None else labels[start : start + batch_size]
-            images = self._generate(ops.convert_to_tensor(noise[start : start + batch_size]), batch_labels, training=False)
-            batches.append(keras.ops.convert_to_numpy(images))
-        return np.concatenate(batches)
+        """Images for latent points (and labels), as a NumPy array: ``sampling.generate``."""
+        return sampling.generate(self, noise, labels, batch_size)
 
     def sample(self, n: int, seed: int = 0, labels=None) -> np.ndarray:
-        """n images from n fixed-seed latent points; a conditional GAN's classes default to
-        0, 1, ..., n_classes-1, 0, 1, ... (balanced)."""
-        if self.conditional and labels is None:
-            labels = np.arange(n) % self.n_classes
-        return self.generate(latent_points(n, self.latent_dim, seed), labels)
-
-    def grid_inputs(self, n: int, seed: int = 0) -> "GridInputs":
-        """Fixed latent points (and labels) for an n-image sample grid.
-
-        Unconditional: n points in a square-ish grid. Conditional: one row per class and n //
-        n_classes columns; the columns share a latent point, so a column shows one "style" in
-        every class.
-        """
-        if not self.conditional:
-            return GridInputs(latent_points(n, self.latent_dim, seed), None, int(np.ceil(np.sqrt(n))))
-        if n < self.n_classes or n % self.n_classes:
-            raise ValueError(
-                f"A conditional sample grid has one row per class: n must be a multiple of "
-                f"n_classes={self.n_classes}, got {n}."
-            )
-        columns = n // self.n_classes
-        noise = np.tile(latent_points(columns, self.latent_dim, seed), (self.n_classes, 1))
-        return GridInputs(noise, np.repeat(np.arange(self.n_classes, dtype=np.int32), columns), columns)
-
-    def default_grid_size(self) -> int:
-        """16 images (the tutorial's 4x4) or, for a conditional GAN, n_classes rows of n_classes."""
-        return self.n_classes**2 if self.conditional else 16
-
-
-class GridInputs(NamedTuple):
-    noise: np.ndarray
-    labels: np.ndarray | None
-    columns: int
+        """n images from n fixed-seed latent points: ``sampling.sample``."""
+        return sampling.sample(self, n, seed, labels)
 
 
 def _label_column(labels):
@@ -454,8 +391,3 @@ def _with_loss_scaling(optimizer):
     if policy.compute_dtype == "float16" and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
         return keras.optimizers.LossScaleOptimizer(optimizer)
     return optimizer
-
-
-def latent_points(n: int, latent_dim: int, seed: int = 0) -> np.ndarray:
-    """n standard-normal latent points from a fixed NumPy seed (the same points on every call)."""
-    return np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)

@@ -1,40 +1,13 @@
-"""Image grids, loss plots and GIFs. Every file is written to a temporary name and moved into place,
-so an interrupted run never leaves a half-written PNG or GIF behind."""
+"""Image grids and loss plots, as pictures and matplotlib figures (files.py writes them to disk)."""
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import tempfile
-from pathlib import Path
 
 import numpy as np
 
 from gan_utils.data import check_images, resolve_value_range
-
-
-@contextlib.contextmanager
-def atomic_path(path):
-    """Yield a temporary path next to ``path``; on success move it onto ``path``, else delete it."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Keep every suffix (".weights.h5"): writers pick the format, and Keras checks, by the name.
-    suffix = "".join(path.suffixes)
-    stem = path.name[: len(path.name) - len(suffix)]
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{stem}.", suffix=suffix)
-    os.close(handle)
-    try:
-        yield Path(temporary)
-        # mkstemp creates the file private (0600); give the result the usual permissions.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(temporary)
-        raise
+from gan_utils.files import atomic_path
 
 
 def to_uint8(images, value_range=(0.0, 1.0)) -> np.ndarray:
@@ -67,33 +40,6 @@ def image_grid(images, ncols: int | None = None, value_range=(0.0, 1.0), padding
 def upscale(picture: np.ndarray, factor: int) -> np.ndarray:
     """Nearest-neighbour enlargement, so 28x28 samples stay crisp in a GIF viewer."""
     return np.repeat(np.repeat(picture, factor, axis=0), factor, axis=1)
-
-
-def save_image(picture: np.ndarray, path) -> Path:
-    """Write a uint8 picture (PNG by the file's extension), atomically."""
-    import imageio.v3 as iio
-
-    with atomic_path(path) as temporary:
-        iio.imwrite(temporary, picture)
-    return Path(path)
-
-
-def write_gif(frames, path, duration_ms: int = 200, loop: int = 0) -> Path:
-    """Write frames (uint8 arrays or image file paths) as a GIF, ``duration_ms`` per frame.
-
-    ``loop=0`` loops forever. All frames must have the same size.
-    """
-    import imageio.v3 as iio
-
-    pictures = [iio.imread(f) if isinstance(f, (str, Path)) else np.asarray(f) for f in frames]
-    if not pictures:
-        raise ValueError(f"No frames to write to {path}.")
-    shapes = {p.shape for p in pictures}
-    if len(shapes) > 1:
-        raise ValueError(f"All GIF frames must have the same shape, got {sorted(shapes)}.")
-    with atomic_path(path) as temporary:
-        iio.imwrite(temporary, np.stack(pictures), extension=".gif", duration=duration_ms, loop=loop)
-    return Path(path)
 
 
 def history_dict(history) -> dict:
@@ -191,12 +137,20 @@ def show_class_grid(images, class_names, value_range=(0.0, 1.0), title=None, sca
     return fig
 
 
-def display_file(path) -> None:
-    """Show a PNG/GIF inline when running in a notebook; do nothing elsewhere."""
+def display_file(path, replace=None):
+    """Show a PNG/GIF inline when running in a notebook; do nothing elsewhere. With ``replace``
+    (what an earlier call returned), the picture takes the earlier one's place instead of stacking
+    below it, as the TensorFlow tutorial's ``clear_output`` does, without clearing the progress bar.
+    Returns the display handle to pass next time (None outside a notebook)."""
     try:
         from IPython import get_ipython
         from IPython.display import Image, display
     except ImportError:
-        return
-    if get_ipython() is not None:
-        display(Image(filename=str(path)))
+        return None
+    if get_ipython() is None:
+        return None
+    picture = Image(filename=str(path))
+    if replace is not None:
+        replace.update(picture)
+        return replace
+    return display(picture, display_id=True)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from conftest import random_images
-from gan_utils import callbacks, viz
+from gan_utils import callbacks, files, viz
 
 
 def test_image_grid_tiles_and_scales():
@@ -17,7 +17,7 @@ def test_image_grid_tiles_and_scales():
 
 def test_gif_has_every_frame_and_the_duration(tmp_path):
     frames = [np.full((8, 8), 40 * i, np.uint8) for i in range(4)]
-    path = viz.write_gif(frames, tmp_path / "out.gif", duration_ms=120)
+    path = files.write_gif(frames, tmp_path / "out.gif", duration_ms=120)
     assert iio.imread(path, index=None).shape[0] == 4
     assert iio.immeta(path)["duration"] == 120
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
@@ -25,9 +25,9 @@ def test_gif_has_every_frame_and_the_duration(tmp_path):
 
 def test_failed_write_leaves_no_file(tmp_path):
     with pytest.raises(ValueError, match="same shape"):
-        viz.write_gif([np.zeros((4, 4), np.uint8), np.zeros((5, 5), np.uint8)], tmp_path / "bad.gif")
+        files.write_gif([np.zeros((4, 4), np.uint8), np.zeros((5, 5), np.uint8)], tmp_path / "bad.gif")
     with pytest.raises(RuntimeError):
-        with viz.atomic_path(tmp_path / "x.png") as temporary:
+        with files.atomic_path(tmp_path / "x.png") as temporary:
             temporary.write_bytes(b"half")
             raise RuntimeError("interrupted")
     assert list(tmp_path.iterdir()) == []
@@ -86,8 +86,8 @@ def test_score_every_logs_quality_into_the_resumable_history(cache, tmp_path):
 
     gan = training.GAN(*tiny_gan_models(), seed=0)
     gan.compile()
-    digits, _ = data.load_dataset("digits", value_range="sigmoid", smoke=False, max_samples=64)
-    score = callbacks.ScoreEvery("digits", "sigmoid", every=2, n_samples=64, smoke=False)
+    digits, _ = data.load_dataset("mnist_5k", value_range="sigmoid", smoke=False, max_samples=64)
+    score = callbacks.ScoreEvery("mnist_5k", "sigmoid", every=2, n_samples=64, smoke=False)
     gan.fit(data.make_dataset(digits, batch_size=16), epochs=3, verbose=0,
             callbacks=callbacks.resumable_callbacks(tmp_path, score=score))
     fcd = callbacks.read_history(tmp_path / "history.csv")["fcd"]
@@ -95,7 +95,7 @@ def test_score_every_logs_quality_into_the_resumable_history(cache, tmp_path):
     assert fcd[0] > 0 and fcd[1] > 0 and math.isnan(fcd[2])  # epochs 1 and 2 scored, 3 not
     # A resumed run that starts on an unscored epoch keeps the columns aligned.
     gan.fit(data.make_dataset(digits, batch_size=16), epochs=5, verbose=0,
-            callbacks=callbacks.resumable_callbacks(tmp_path, score=callbacks.ScoreEvery("digits", "sigmoid", every=2, n_samples=64, smoke=False)))
+            callbacks=callbacks.resumable_callbacks(tmp_path, score=callbacks.ScoreEvery("mnist_5k", "sigmoid", every=2, n_samples=64, smoke=False)))
     history = callbacks.read_history(tmp_path / "history.csv")
     assert len(history["fcd"]) == len(history["d_loss"]) == 5
     assert math.isnan(history["fcd"][4]) and history["fcd"][3] > 0

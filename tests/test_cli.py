@@ -6,7 +6,7 @@ from pathlib import Path
 
 import imageio.v3 as iio
 
-from gan_utils import configs, models
+from gan_utils import configurations, models
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,7 +24,7 @@ def test_train_all_in_smoke_mode_writes_gifs_and_grids(tmp_path):
                      env={"GAN_UTILS_SMOKE": "1"})
     assert result.returncode == 0, result.stderr[-3000:]
     assert "SMOKE MODE" in result.stdout
-    for name, config in configs.CONFIGS.items():
+    for name, config in configurations.CONFIGS.items():
         frames = iio.imread(tmp_path / "gifs" / f"{name}.gif", index=None)
         assert frames.shape[0] == 2  # one frame per smoke epoch
         channels = config.image_shape[2]

@@ -7,8 +7,8 @@ import keras
 import numpy as np
 import pytest
 
-from conftest import random_images
-from gan_utils import callbacks, data, experiments, losses, metrics, models, training, viz
+from conftest import TEST_DIGITS, random_images
+from gan_utils import callbacks, data, experiments, losses, metrics, models, sampling, training, viz
 
 LATENT = 16
 
@@ -99,7 +99,7 @@ def test_the_gan_reads_the_kind_of_conditioning_and_the_number_of_classes_from_t
 
 def test_labels_outside_the_classes_or_of_the_wrong_shape_get_clear_errors():
     gan = compiled(*small_conditional_models())
-    noise = training.latent_points(4, LATENT)
+    noise = sampling.latent_points(4, LATENT)
     with pytest.raises(ValueError, match="must lie in 0..9, got values from 0 to 10"):
         gan.generate(noise, [0, 1, 2, 10])
     with pytest.raises(ValueError, match="must lie in 0..9, got values from -1"):
@@ -120,12 +120,12 @@ def test_labels_outside_the_classes_or_of_the_wrong_shape_get_clear_errors():
         gan.fit(data.make_dataset(random_images(8), batch_size=4), verbose=0)
     unconditional = training.GAN(*models.build_gan_models("keras_gan_report001"))
     with pytest.raises(ValueError, match="unconditional: generate takes no labels"):
-        unconditional.generate(training.latent_points(2, 100), [0, 1])
+        unconditional.generate(sampling.latent_points(2, 100), [0, 1])
 
 
 def test_generated_classes_follow_the_requested_labels_and_inputs_of_shape_n_or_n_1_agree():
     gan = compiled(*small_conditional_models())
-    noise = training.latent_points(3, LATENT)
+    noise = sampling.latent_points(3, LATENT)
     flat = gan.generate(noise, np.array([1, 5, 9]))
     column = gan.generate(noise, np.array([[1], [5], [9]]))
     np.testing.assert_allclose(flat, column)
@@ -172,13 +172,13 @@ def test_class_weight_zero_makes_an_acgan_ignore_its_class_head():
 
 def test_conditional_sample_grid_has_one_row_per_class_sharing_latent_points_by_column(tmp_path):
     gan = compiled(*small_conditional_models())
-    inputs = gan.grid_inputs(30, seed=4)
+    inputs = sampling.grid_inputs(gan, 30, seed=4)
     assert inputs.columns == 3
     np.testing.assert_array_equal(inputs.labels, np.repeat(np.arange(10), 3))
     np.testing.assert_array_equal(inputs.noise[0], inputs.noise[3])  # column 0 of class 0 and of class 1
     assert not np.array_equal(inputs.noise[0], inputs.noise[1])
     with pytest.raises(ValueError, match="multiple of n_classes=10, got 16"):
-        gan.grid_inputs(16)
+        sampling.grid_inputs(gan, 16)
     grid = callbacks.SampleGrid(tmp_path, value_range="tanh", zoom=1)
     gan.fit(data.make_dataset(random_images(16), digit_labels(16), batch_size=8), epochs=1, verbose=0, callbacks=[grid])
     import imageio.v3 as iio
@@ -189,7 +189,7 @@ def test_conditional_sample_grid_has_one_row_per_class_sharing_latent_points_by_
 
 def test_class_interpolation_runs_from_one_class_to_the_other_at_a_fixed_latent_point():
     gan = compiled(*small_conditional_models())
-    noise = training.latent_points(1, LATENT, seed=3)[0]
+    noise = sampling.latent_points(1, LATENT, seed=3)[0]
     path = experiments.class_interpolation(gan.generator, noise, 2, 7, steps=5)
     assert path.shape == (5, 28, 28, 1)
     np.testing.assert_allclose(path[0], gan.generate(noise[None], [2])[0], atol=1e-5)
@@ -217,20 +217,20 @@ def test_plots_show_class_rows_and_acgan_class_terms():
 
 @pytest.mark.parametrize("kind, epochs, learning_rate", [("conditional_dcgan", 20, 2e-3), ("acgan", 6, 1e-3)])
 def test_a_short_run_on_digits_makes_images_of_the_requested_class(kind, epochs, learning_rate, cache, no_smoke):
-    images, labels = data.load_dataset("digits", "train", "tanh", smoke=False)
+    images, labels = data.load_dataset("mnist_5k", "train", "tanh", smoke=False, max_samples=TEST_DIGITS)
     builder = small_conditional_models if kind == "conditional_dcgan" else small_acgan_models
     gan = compiled(*builder(), learning_rate=learning_rate)
     gan.fit(data.make_dataset(images, labels, batch_size=32, seed=0, n_classes=10), epochs=epochs, verbose=0)
-    judged = metrics.class_accuracy(gan, "digits", "tanh", n_per_class=50, smoke=False)
+    judged = metrics.class_accuracy(gan, "mnist_5k", "tanh", n_per_class=50, smoke=False)
     # Chance is 10%. Measured: conditional DCGAN 98% after 880 steps (chance until about 500);
     # ACGAN about 77% after 264 steps.
     assert judged["accuracy"] > 0.5, judged
-    assert judged["confusion"].sum() == 500 and judged["classifier"].startswith("digits classifier")
+    assert judged["confusion"].sum() == 500 and judged["classifier"].startswith("mnist_5k classifier")
 
 
 def test_class_accuracy_needs_a_conditional_gan(tiny_gan):
     with pytest.raises(ValueError, match="needs a conditional GAN"):
-        metrics.class_accuracy(tiny_gan, "digits", "sigmoid")
+        metrics.class_accuracy(tiny_gan, "mnist_5k", "sigmoid")
 
 
 def test_with_the_reports_tanh_output_the_discriminator_loss_cannot_fall_below_its_floor():

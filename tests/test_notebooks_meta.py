@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gan_utils import configs
+from gan_utils import configurations
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -41,5 +41,5 @@ def test_readme_links_the_notebook_to_colab(path):
 
 def test_every_configuration_names_an_existing_notebook():
     names = {path.name for path in NOTEBOOKS}
-    for config in configs.CONFIGS.values():
+    for config in configurations.CONFIGS.values():
         assert config.notebook in names

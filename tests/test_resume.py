@@ -21,14 +21,14 @@ EPOCHS = 6
 
 
 def train_command(run_dir, gif_dir):
-    return [sys.executable, "-m", "gan_utils", "train", "dcgan_digits", "--smoke", "--epochs", str(EPOCHS),
+    return [sys.executable, "-m", "gan_utils", "train", "dcgan_mnist_5k", "--smoke", "--epochs", str(EPOCHS),
             "--run-dir", str(run_dir), "--gif-dir", str(gif_dir)]
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_killed_training_resumes_and_ends_like_an_uninterrupted_run(tmp_path, stop_signal):
     interrupted_runs, interrupted_gifs = tmp_path / "a" / "runs", tmp_path / "a" / "gifs"
-    frames = interrupted_runs / "dcgan_digits" / "frames"
+    frames = interrupted_runs / "dcgan_mnist_5k" / "frames"
     process = subprocess.Popen(train_command(interrupted_runs, interrupted_gifs), cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
@@ -39,8 +39,8 @@ def test_killed_training_resumes_and_ends_like_an_uninterrupted_run(tmp_path, st
     process.send_signal(stop_signal)
     process.wait(timeout=60)
     assert process.returncode != 0
-    assert not (interrupted_gifs / "dcgan_digits.gif").exists()
-    backup = json.loads((interrupted_runs / "dcgan_digits" / "backup" / "training_metadata.json").read_text())
+    assert not (interrupted_gifs / "dcgan_mnist_5k.gif").exists()
+    backup = json.loads((interrupted_runs / "dcgan_mnist_5k" / "backup" / "training_metadata.json").read_text())
     assert 2 <= backup["epoch"] < EPOCHS
 
     resumed = subprocess.run(train_command(interrupted_runs, interrupted_gifs), cwd=ROOT,
@@ -54,11 +54,11 @@ def test_killed_training_resumes_and_ends_like_an_uninterrupted_run(tmp_path, st
     assert straight.returncode == 0, straight.stderr[-3000:]
 
     for runs, gifs in [(interrupted_runs, interrupted_gifs), (tmp_path / "b" / "runs", tmp_path / "b" / "gifs")]:
-        summary = json.loads((runs / "dcgan_digits" / "summary.json").read_text())
+        summary = json.loads((runs / "dcgan_mnist_5k" / "summary.json").read_text())
         assert summary["epochs_completed"] == EPOCHS
         assert len(summary["history"]["d_loss"]) == EPOCHS
         assert [Path(p).name for p in summary["outputs"]["frames"]] == [f"epoch_{e:04d}.png" for e in range(1, EPOCHS + 1)]
-        assert iio.imread(gifs / "dcgan_digits.gif", index=None).shape[0] == EPOCHS
+        assert iio.imread(gifs / "dcgan_mnist_5k.gif", index=None).shape[0] == EPOCHS
 
 
 def test_running_a_finished_fit_again_trains_nothing(tmp_path):

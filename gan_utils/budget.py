@@ -1,0 +1,68 @@
+"""How long a configuration's full run takes on a Colab GPU, estimated from the work it does.
+
+    minutes = FLOPs per step x steps / (peak FLOP/s x share of peak reached) / 60
+
+Assumptions, written out so a reader can change them:
+* FLOPs are counted from the models (``models.forward_flops``: the multiply-adds of the dense and
+  convolution layers); a backward pass costs two forward passes, so a trained pass costs three.
+* One alternating step of ``training.GAN`` runs, per image: the generator forward to make the
+  discriminator's fakes, the discriminator trained on the real and on the fake batch, then the
+  generator and discriminator trained on a fresh fake batch (``step_flops``), with ``d_steps``
+  discriminator updates per generator update.
+* The GPU is Colab's free NVIDIA T4: 8.1 TFLOP/s in float32 and 65 TFLOP/s in float16 on its
+  tensor cores (NVIDIA's T4 datasheet). Small GANs reach a fraction of that: the layers are
+  narrow, and each step is a few dozen small kernels. ``T4_SHARE_OF_PEAK`` is that fraction,
+  an assumption. Mixed precision (``mixed_float16``) can raise the ceiling about 8x for the
+  convolutions but rarely halves a small model's time; XLA fuses the small element-wise kernels.
+  Neither is counted here.
+
+The one measured anchor: report 002 trained its CIFAR-10 DCGAN (``dcgan_cifar10``) for 200 epochs
+in about 3 hours on a Colab GPU with the reports' ``train_on_batch`` loop; ``REPORT_002_MINUTES``.
+"""
+
+from __future__ import annotations
+
+T4_FP32_TFLOPS = 8.1
+T4_FP16_TFLOPS = 65.0
+T4_SHARE_OF_PEAK = 0.25
+REPORT_002_MINUTES = 180  # "about 3 hours" for 200 epochs of dcgan_cifar10 on a Colab GPU
+
+
+def step_flops(generator_flops: float, discriminator_flops: float, batch_size: int, d_steps: int = 1) -> float:
+    """FLOPs of one generator step of ``training.GAN``'s alternating update, per batch."""
+    g, d, b = generator_flops, discriminator_flops, batch_size
+    discriminator_update = b * (g + 3 * d * 2)  # G forward; D trained on real and on fake
+    generator_update = b * (3 * g + 3 * d)  # G and D forward and backward on fresh fakes
+    return d_steps * discriminator_update + generator_update
+
+
+def full_run(config) -> dict:
+    """Steps, FLOPs and estimated T4 minutes of a configuration's full (non-smoke) run."""
+    from gan_utils import data, models
+
+    generator, discriminator = models.build_gan_models(
+        config.architecture, config.image_shape, config.latent_dim, n_classes=config.n_classes
+    )
+    per_step = step_flops(models.forward_flops(generator), models.forward_flops(discriminator),
+                          config.batch_size, config.d_steps)
+    batches = data.dataset_info(config.dataset).train_size // config.batch_size
+    steps = config.epochs * (batches // config.d_steps)
+    flops = per_step * steps
+    minutes = flops / (T4_FP32_TFLOPS * 1e12 * T4_SHARE_OF_PEAK) / 60
+    return {"steps": steps, "step_gflop": per_step / 1e9, "total_pflop": flops / 1e15, "t4_minutes": minutes}
+
+
+def describe_full_run(config) -> str:
+    """One sentence: the full run's steps and its estimated time on a Colab T4."""
+    run = full_run(config)
+    return (f"{config.name}: {config.epochs} epochs = {run['steps']:,} steps of {run['step_gflop']:.0f} GFLOP; "
+            f"about {format_minutes(run['t4_minutes'])} on a Colab T4 GPU (estimate: float32 at "
+            f"{T4_SHARE_OF_PEAK:.0%} of its {T4_FP32_TFLOPS} TFLOP/s; gan_utils.budget says how)")
+
+
+def format_minutes(minutes: float) -> str:
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 90:
+        return f"{minutes:.0f} minutes"
+    return f"{minutes / 60:.1f} hours"

