@@ -31,14 +31,15 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from gan_utils import data, files, metrics, models, sampling, training# noqa: E402
+from gan_utils import data, files, metrics, models, sampling, training  # noqa: E402
+
 from reference_loops import make_reports_loop, make_tutorial_loop  # noqa: E402
 
 DATASET = "mnist_5k"

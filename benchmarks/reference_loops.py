@@ -4,10 +4,10 @@ tutorial write them. Each ``make_*`` returns (step, generator): ``step()`` runs 
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import tensorflow as tf
 
-import keras
 from gan_utils import data, losses, models, training
 
 
@@ -64,7 +64,8 @@ def make_tutorial_loop(architecture: str, images: np.ndarray, batch: int, latent
             g_loss = losses.non_saturating_generator_loss(fake_logits)
             d_loss = 2 * losses.discriminator_loss(real_logits, fake_logits)
         g_optimizer.apply_gradients(zip(g_tape.gradient(g_loss, generator.trainable_variables), generator.trainable_variables))
-        d_optimizer.apply_gradients(zip(d_tape.gradient(d_loss, discriminator.trainable_variables), discriminator.trainable_variables))
+        d_variables = discriminator.trainable_variables
+        d_optimizer.apply_gradients(zip(d_tape.gradient(d_loss, d_variables), d_variables))
         return d_loss
 
     def step():

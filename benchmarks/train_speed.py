@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import keras  # noqa: E402
@@ -37,6 +37,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from gan_utils import callbacks, configurations, data, models, runner, training  # noqa: E402
+
 from reference_loops import make_reports_loop, make_tutorial_loop  # noqa: E402
 
 
@@ -74,7 +75,8 @@ def matmul_gflops(size: int = 2048, repeats: int = 10) -> float:
 
 def step_flops(case: Case, d_steps: int = 1) -> dict:
     """FLOPs of one training step of each loop (forward + backward = 3 forward passes)."""
-    generator, discriminator = models.build_gan_models(case.architecture, models.architecture(case.architecture).expected_image_shape)
+    shape = models.architecture(case.architecture).expected_image_shape
+    generator, discriminator = models.build_gan_models(case.architecture, shape)
     g, d, b = models.forward_flops(generator), models.forward_flops(discriminator), case.batch
     return {
         # G forward for the fakes; D forward+backward on real and fake; G and D forward+backward.
@@ -143,7 +145,8 @@ def main(argv=None):
           f"Keras {keras.__version__}; float32 matmul ceiling **{ceiling:.0f} GFLOP/s**. "
           f"Command: `python benchmarks/train_speed.py --steps {args.steps} --repeats {args.repeats}`.")
     print()
-    print("| architecture | batch | reference loop | reference real img/s | gan_utils real img/s | gan_utils / reference | gan_utils GFLOP/s | share of matmul ceiling |")
+    print("| architecture | batch | reference loop | reference real img/s | gan_utils real img/s | gan_utils / reference "
+          "| gan_utils GFLOP/s | share of matmul ceiling |")
     print("|---|---|---|---|---|---|---|---|")
     for row in rows:
         case = row["case"]

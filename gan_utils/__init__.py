@@ -3,8 +3,10 @@ plots). Modules are imported on use, so ``import gan_utils`` stays fast."""
 
 import os
 
-# TensorFlow's C++ start-up chatter hides the notebook's own output; users can still override this.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# TensorFlow's C++ log (set before TensorFlow loads) hides a notebook's own output: at level 3 it
+# keeps quiet about harmless graph-optimizer "errors" too; real failures still raise in Python.
+# Users can still override it.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from gan_utils.smoke import banner, pick, smoke_mode  # noqa: E402
 

@@ -184,3 +184,37 @@ def describe(config: TrainConfig) -> str:
         f"batch {config.batch_size}, {config.epochs} epochs, {optimizer}, {', '.join(extras)}, "
         f"latent {config.latent_dim}, seed {config.seed}"
     )
+
+
+def compile_options(config: TrainConfig) -> str:
+    """What the configuration passes to ``GAN(...)`` and ``GAN.compile`` beyond the defaults."""
+    if config.optimizer == "adam":
+        betas = f"{config.beta_1:g}" + (f" / {config.beta_2:g}" if config.beta_2 != 0.999 else "")
+        options = [f"Adam {config.learning_rate:g} / {betas}"]
+    else:
+        options = [f"RMSprop {config.learning_rate:g}"]
+    if config.d_steps > 1:
+        options.append(f"d_steps={config.d_steps}")
+    if config.weight_clip:
+        options.append(f"weight_clip={config.weight_clip:g}")
+    if config.gradient_penalty_weight:
+        options.append(f"gradient_penalty_weight={config.gradient_penalty_weight:g}")
+    if (config.real_label, config.fake_label) != (1.0, 0.0):
+        options.append(f"real_label={config.real_label:g}, fake_label={config.fake_label:g}")
+    if config.conditioning == "auxiliary" and config.class_loss_weight != 1.0:
+        options.append(f"class_loss_weight={config.class_loss_weight:g}")
+    return ", ".join(options)
+
+
+def variant_table() -> str:
+    """Every configuration as a Markdown row: configuration -> notebook -> architecture -> builders ->
+    loss pair -> compile options. The README carries this table (a test keeps them equal)."""
+    rows = ["| configuration | notebook | architecture | builders (`models`) | loss pair (`losses`) | compile options |",
+            "|---|---|---|---|---|---|"]
+    for config in CONFIGS.values():
+        spec = models.architecture(config.architecture)
+        loss = f"`LOSSES[\"{config.loss}\"]`" + (" + `ACGAN_CLASS_LOSS`" if spec.conditioning == "auxiliary" else "")
+        builders = " / ".join(f"`{name}`" for name in spec.builders)
+        rows.append(f"| `{config.name}` | {config.notebook[:2]} | `{config.architecture}` | {builders} | {loss} | "
+                    f"{compile_options(config)} |")
+    return "\n".join(rows)

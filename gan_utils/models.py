@@ -323,6 +323,12 @@ class Architecture:
     # discriminator predicts the class, ACGAN). Conditional builders take n_classes.
     conditioning: str | None = None
 
+    @property
+    def builders(self) -> tuple[str, str]:
+        """The names of the builder functions in this module that make the two networks."""
+        return tuple(next(name for name in build.__code__.co_names if name in globals())
+                     for build in (self.build_generator, self.build_discriminator))
+
 
 ARCHITECTURES = {
     "keras_gan_report001": Architecture(

@@ -1,25 +1,33 @@
 """The one GAN training core: a ``keras.Model`` that owns a generator and a discriminator.
 
-Following keras-io's generative examples, ``GAN.train_step`` does the discriminator update(s) and
-one generator update per batch, and Keras compiles it with tf.function. Being a ``keras.Model``,
-the GAN gets ``fit`` with its progress bar, callbacks, History, ``evaluate`` and ``tf.distribute``
-for free. (The gradient tapes make it TensorFlow-backend only, as the whole collection is.) Every variant is a choice in ``compile``: the loss (the reports'
-binary cross-entropy or Wasserstein), critic steps per generator step, weight clipping and the
-gradient penalty. The metrics it logs are ``d_loss`` and ``g_loss``, plus ``real_acc`` and
-``fake_acc`` (the discriminator's accuracy on real and on generated images) for the
-cross-entropy losses, or ``wasserstein`` (the critic's distance estimate) and
-``gradient_penalty`` for WGAN.
+As in keras-io's generative examples, ``GAN.train_step`` does the discriminator update(s), then one
+generator update on fresh noise against the freshly updated discriminator (Goodfellow et al.'s
+algorithm and the reports' order); Keras compiles it with tf.function and gives the GAN ``fit``,
+progress bars, callbacks, History, ``evaluate`` and ``tf.distribute``. The losses come from
+``losses`` as pairs; what differs between variants is a builder, a loss pair and a few options:
 
-Class-conditional GANs are the same core. The networks' signatures say which kind a GAN is:
-- unconditional: generator(latent), discriminator(image) -> logit;
-- ``"input"`` conditioning (report 004's conditional DCGAN): generator([latent, label]),
-  discriminator([image, label]) -> logit;
-- ``"auxiliary"`` conditioning (report 003's ACGAN): generator([latent, label]),
-  discriminator(image) -> [logit, class logits]; both networks add ``losses.class_loss`` to their
-  adversarial loss, and the metrics gain ``class_loss``, ``g_class_loss``, ``real_class_acc``
-  and ``fake_class_acc``.
-A conditional GAN trains on (images, labels) batches (``data.make_dataset(images, labels)``); its
-fakes in a step take the labels of the real batch, so classes appear as often as in the data.
+| variant | networks (``models``) | loss pair (``losses``) | ``GAN`` / ``compile`` options | notebook |
+|---|---|---|---|---|
+| GAN (reports 000/001) | ``keras_gan_*`` | ``LOSSES["non_saturating"]`` | (defaults) | 01 |
+| minimax GAN | any | ``LOSSES["minimax"]`` | ``loss="minimax"`` | 01 (exercise) |
+| label swap (report 000) | ``keras_gan_*`` | ``LOSSES["non_saturating"]`` | ``GAN(real_label=0, fake_label=1)`` | 05 |
+| DCGAN (reports 001-004) | ``dcgan_*``, ``cifar_dcgan_*`` | ``LOSSES["non_saturating"]`` | (defaults) | 02, 03 |
+| WGAN (report 003) | ``cifar_dcgan_*``, no dropout | ``LOSSES["wasserstein"]`` | ``d_steps=5, weight_clip=0.01`` | 04 |
+| WGAN-GP | as WGAN | ``LOSSES["wasserstein"]`` | ``d_steps=5, gradient_penalty_weight=10`` | 04 |
+| conditional DCGAN (report 004) | ``conditional_dcgan_*`` | ``LOSSES["non_saturating"]`` | (a label input is enough) | 10 |
+| ACGAN (report 003) | ``acgan_*``: class head on D | ``LOSSES[...]`` + ``ACGAN_CLASS_LOSS`` | ``class_loss_weight=1`` | 11 |
+
+Per named configuration: ``configurations.variant_table()`` (the README's variant table).
+
+The networks' signatures say which kind a GAN is: ``generator(latent)`` with ``discriminator(image)
+-> logit`` is unconditional; ``generator([latent, label])`` with ``discriminator([image, label])``
+is input conditioning; with ``discriminator(image) -> [logit, class logits]`` it is an ACGAN. A
+conditional GAN trains on (images, labels) batches, and a step's fakes take the labels of its real
+batch. Logged: ``d_loss`` and ``g_loss``; ``real_acc`` / ``fake_acc`` for the cross-entropy pairs
+or ``wasserstein`` (the critic's estimate) for WGAN; ``gradient_penalty``; and an ACGAN's
+``class_loss``, ``g_class_loss``, ``real_class_acc``, ``fake_class_acc``.
+
+The gradient tapes make this step TensorFlow's; sampling lives in ``sampling``.
 """
 
 from __future__ import annotations
@@ -31,12 +39,11 @@ from keras import ops
 
 from gan_utils import data, losses, sampling
 
-
 LOGGED_TERMS = ("d_loss", "g_loss", "wasserstein", "gradient_penalty", "class_loss", "g_class_loss")
 
 
 def default_jit_compile() -> bool:
-    """XLA where it pays: on a GPU. On a CPU it made the DCGAN step slower (about 0.75x here)."""
+    """XLA where it pays: on a GPU. On a CPU it made the DCGAN step slower (README, "On a GPU")."""
     return bool(tf.config.list_physical_devices("GPU"))
 
 
@@ -164,7 +171,7 @@ class GAN(keras.Model):
 
         A finite dataset is fed as one repeated iterator with ``steps_per_epoch`` set to its length:
         the same epochs, reshuffled each time, but Keras no longer makes a new iterator per epoch,
-        whose clean-up stalled every epoch by about 5 s on this project's CPU. With ``d_steps`` > 1
+        whose clean-up stalled every epoch by seconds on a CPU. With ``d_steps`` > 1
         the batches are grouped ``d_steps`` at a time, so an epoch still reads every batch once and
         has 1/d_steps as many (generator) steps.
         """

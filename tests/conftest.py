@@ -1,9 +1,10 @@
 import os
 
-import numpy as np
 import pytest
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from helpers import TEST_DIGITS, tiny_gan_models
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 @pytest.fixture
@@ -24,25 +25,11 @@ def cache(shared_cache, monkeypatch):
     return shared_cache
 
 
-# Tests train on part of the 4,000 offline train digits: 1,408 = 22 batches of 64 or 44 of 32, so a
-# test's epochs stay short and its step count is fixed.
-TEST_DIGITS = 1408
-
-
 @pytest.fixture(scope="session")
 def mnist_5k_sigmoid():
     from gan_utils import data
 
     return data.load_dataset("mnist_5k", "train", value_range="sigmoid", smoke=False, max_samples=TEST_DIGITS)
-
-
-def tiny_gan_models(image_shape=(28, 28, 1), latent_dim=16):
-    """Report 001's architecture at a quarter of the width: same code path, 16x fewer FLOPs."""
-    from gan_utils import models
-
-    generator = models.keras_gan_generator(latent_dim, image_shape, filters=32)
-    discriminator = models.keras_gan_discriminator(image_shape, filters=(32, 32))
-    return generator, discriminator
 
 
 @pytest.fixture
@@ -55,7 +42,3 @@ def tiny_gan():
     gan = training.GAN(*tiny_gan_models(), seed=0)
     gan.compile()
     return gan
-
-
-def random_images(n=8, shape=(28, 28, 1), seed=0):
-    return np.random.default_rng(seed).uniform(0, 1, (n, *shape)).astype(np.float32)

@@ -2,8 +2,9 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from conftest import random_images
 from gan_utils import callbacks, files, viz
+
+from helpers import random_images
 
 
 def test_image_grid_tiles_and_scales():
@@ -82,7 +83,8 @@ def test_score_every_logs_quality_into_the_resumable_history(cache, tmp_path):
     import math
 
     from gan_utils import data, training
-    from conftest import tiny_gan_models
+
+    from helpers import tiny_gan_models
 
     gan = training.GAN(*tiny_gan_models(), seed=0)
     gan.compile()
@@ -95,7 +97,8 @@ def test_score_every_logs_quality_into_the_resumable_history(cache, tmp_path):
     assert fcd[0] > 0 and fcd[1] > 0 and math.isnan(fcd[2])  # epochs 1 and 2 scored, 3 not
     # A resumed run that starts on an unscored epoch keeps the columns aligned.
     gan.fit(data.make_dataset(digits, batch_size=16), epochs=5, verbose=0,
-            callbacks=callbacks.resumable_callbacks(tmp_path, score=callbacks.ScoreEvery("mnist_5k", "sigmoid", every=2, n_samples=64, smoke=False)))
+            callbacks=callbacks.resumable_callbacks(
+                tmp_path, score=callbacks.ScoreEvery("mnist_5k", "sigmoid", every=2, n_samples=64, smoke=False)))
     history = callbacks.read_history(tmp_path / "history.csv")
     assert len(history["fcd"]) == len(history["d_loss"]) == 5
     assert math.isnan(history["fcd"][4]) and history["fcd"][3] > 0

@@ -24,6 +24,8 @@ def test_train_all_in_smoke_mode_writes_gifs_and_grids(tmp_path):
                      env={"GAN_UTILS_SMOKE": "1"})
     assert result.returncode == 0, result.stderr[-3000:]
     assert "SMOKE MODE" in result.stdout
+    # Each run ends with its score, protocol and floor (what `make demo` prints).
+    assert result.stdout.count("x the real-vs-real floor") == len(configurations.CONFIGS)
     for name, config in configurations.CONFIGS.items():
         frames = iio.imread(tmp_path / "gifs" / f"{name}.gif", index=None)
         assert frames.shape[0] == 2  # one frame per smoke epoch
@@ -31,6 +33,7 @@ def test_train_all_in_smoke_mode_writes_gifs_and_grids(tmp_path):
         assert iio.imread(tmp_path / "gifs" / f"{name}.png").ndim == (2 if channels == 1 else 3)
         summary = json.loads((tmp_path / "runs" / name / "summary.json").read_text())
         assert summary["smoke"] is True and summary["epochs_completed"] == 2
+        assert summary["scores"]["floor"] > 0 and summary["steps_completed"] == 2 * (256 // 32) // config.d_steps
         expected = models.architecture(config.architecture).expected_params
         if expected and config.image_shape == models.architecture(config.architecture).expected_image_shape:
             assert summary["params"] == expected

@@ -7,8 +7,9 @@ import keras
 import numpy as np
 import pytest
 
-from conftest import TEST_DIGITS, random_images
 from gan_utils import callbacks, data, experiments, losses, metrics, models, sampling, training, viz
+
+from helpers import TEST_DIGITS, random_images
 
 LATENT = 16
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from conftest import random_images, tiny_gan_models
 from gan_utils import data, training
+
+from helpers import random_images, tiny_gan_models
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,7 +20,7 @@ cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 import numpy as np
 sys.path.insert(0, "tests")
-from conftest import random_images, tiny_gan_models
+from helpers import random_images, tiny_gan_models
 from gan_utils import data, training
 
 strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])

@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
 
-from conftest import TEST_DIGITS, tiny_gan_models
 from gan_utils import data, experiments
+
+from helpers import TEST_DIGITS, tiny_gan_models
 
 
 def test_slerp_keeps_the_norm_and_linear_shrinks_it():

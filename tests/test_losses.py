@@ -72,7 +72,8 @@ def test_gradient_penalty_of_a_linear_critic():
     penalty = losses.gradient_penalty(linear_critic(weights), tf.constant(real), tf.constant(fake), rng.uniform(size=4))
     assert float(penalty) == pytest.approx(expected, rel=1e-5)
     unit = weights / np.linalg.norm(weights)
-    assert float(losses.gradient_penalty(linear_critic(unit), tf.constant(real), tf.constant(fake), np.zeros(4))) == pytest.approx(0.0, abs=1e-6)
+    penalty = losses.gradient_penalty(linear_critic(unit), tf.constant(real), tf.constant(fake), np.zeros(4))
+    assert float(penalty) == pytest.approx(0.0, abs=1e-6)
 
 
 def test_gradient_penalty_interpolates_per_example():
@@ -81,7 +82,8 @@ def test_gradient_penalty_interpolates_per_example():
     fake = np.zeros((2, 1, 1, 1), np.float32)
     critic = lambda x: 0.5 * tf.reduce_sum(x * x, axis=[1, 2, 3])[:, None]
     # t = (1, 0): gradient norms 3 and 0 -> ((3 - 1)^2 + (0 - 1)^2) / 2 = 2.5
-    assert float(losses.gradient_penalty(critic, tf.constant(real), tf.constant(fake), np.array([1.0, 0.0]))) == pytest.approx(2.5, rel=1e-5)
+    penalty = losses.gradient_penalty(critic, tf.constant(real), tf.constant(fake), np.array([1.0, 0.0]))
+    assert float(penalty) == pytest.approx(2.5, rel=1e-5)
 
 
 def test_gradient_penalty_has_no_nan_for_identical_batches_and_a_flat_critic():
@@ -93,3 +95,41 @@ def test_gradient_penalty_has_no_nan_for_identical_batches_and_a_flat_critic():
     gradient = tape.gradient(penalty, variable)
     assert float(penalty) == pytest.approx(1.0, rel=1e-5)  # (0 - 1)^2
     assert np.all(np.isfinite(gradient.numpy()))
+
+
+# --- one contract for every loss pair a GAN can be compiled with ---------------------------------
+
+EXTREME = np.array([[-1e4], [-30.0], [0.0], [30.0], [1e4]], np.float32)
+
+
+@pytest.mark.parametrize("name", sorted(losses.LOSSES))
+def test_every_loss_pair_is_a_finite_scalar_even_on_extreme_outputs(name):
+    pair = losses.LOSSES[name]
+    d_loss = pair.discriminator(EXTREME, EXTREME[::-1], 1.0, 0.0)
+    g_loss = pair.generator(EXTREME, 1.0, 0.0)
+    for value in (d_loss, g_loss):
+        assert np.shape(value) == () and np.isfinite(float(value))
+
+
+@pytest.mark.parametrize("name", sorted(losses.LOSSES))
+def test_every_loss_pair_is_consistent_under_swapped_labels(name):
+    """Training towards real 0 / fake 1 is the same game with the discriminator's output negated:
+    the cross-entropy pairs give equal losses; the Wasserstein pair ignores the labels."""
+    pair = losses.LOSSES[name]
+    real, fake = np.array([[1.5], [-0.5]], np.float32), np.array([[0.3], [-2.0]], np.float32)
+    mirrored = (-real, -fake) if pair.classifies else (real, fake)
+    assert float(pair.discriminator(real, fake, 1.0, 0.0)) == pytest.approx(
+        float(pair.discriminator(*mirrored, 0.0, 1.0)), rel=1e-5)
+    assert float(pair.generator(fake, 1.0, 0.0)) == pytest.approx(float(pair.generator(mirrored[1], 0.0, 1.0)), rel=1e-5)
+
+
+def test_acgan_class_pair_by_hand():
+    """Cross-entropy of two classes: -log softmax at the label; the discriminator averages real and fake."""
+    labels = np.array([0, 1])
+    real = np.array([[2.0, 0.0], [0.0, 0.0]], np.float32)  # -log p: log(1 + e^-2), log 2
+    fake = np.array([[0.0, 0.0], [0.0, 2.0]], np.float32)  # log 2, log(1 + e^-2)
+    per_real = (math.log1p(math.exp(-2.0)) + math.log(2)) / 2
+    assert float(losses.ACGAN_CLASS_LOSS.generator(labels, fake)) == pytest.approx(per_real, rel=1e-5)
+    assert float(losses.ACGAN_CLASS_LOSS.discriminator(labels, real, fake)) == pytest.approx(per_real, rel=1e-5)
+    extreme = np.array([[1e4, -1e4], [-1e4, 1e4]], np.float32)
+    assert np.isfinite(float(losses.ACGAN_CLASS_LOSS.discriminator(labels, extreme, extreme[::-1])))

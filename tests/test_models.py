@@ -85,14 +85,14 @@ def test_cifar10_architectures():
     generator, discriminator = models.build_gan_models("dcgan_cifar10_report002", (32, 32, 3))
     assert generator.output_shape == (None, 32, 32, 3)
     assert generator.layers[0].output.shape[1:] == (256 * 4 * 4,)
-    assert [l.strides for l in generator.layers if "transpose" in l.name] == [(2, 2)] * 3
-    assert [l.filters for l in discriminator.layers if l.name.startswith("conv")] == [64, 128, 128, 256]
-    assert [l.rate for l in discriminator.layers if "dropout" in l.name] == [0.4]
+    assert [layer.strides for layer in generator.layers if "transpose" in layer.name] == [(2, 2)] * 3
+    assert [layer.filters for layer in discriminator.layers if layer.name.startswith("conv")] == [64, 128, 128, 256]
+    assert [layer.rate for layer in discriminator.layers if "dropout" in layer.name] == [0.4]
     assert (generator.count_params(), discriminator.count_params()) == (1_466_115, 522_497)
     variant, _ = models.build_gan_models("dcgan_cifar10_report004", (32, 32, 3))
     assert variant.layers[0].output.shape[1:] == (8 * 8 * 256,)
-    assert [l.filters for l in variant.layers if "transpose" in l.name] == [128, 64, 3]
-    assert sum("batch_normalization" in l.name for l in variant.layers) == 3
+    assert [layer.filters for layer in variant.layers if "transpose" in layer.name] == [128, 64, 3]
+    assert sum("batch_normalization" in layer.name for layer in variant.layers) == 3
 
 
 def test_forward_flops_by_hand():

@@ -43,3 +43,18 @@ def test_every_configuration_names_an_existing_notebook():
     names = {path.name for path in NOTEBOOKS}
     for config in configurations.CONFIGS.values():
         assert config.notebook in names
+
+
+def test_readme_variant_table_is_the_generated_one():
+    assert configurations.variant_table() in README
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_ends_with_exercises_and_names_its_run_folders_through_the_helper(path):
+    cells = nbformat.read(path, as_version=4).cells
+    assert cells[-1].cell_type == "markdown" and cells[-1].source.startswith("## Exercises")
+    assert len(re.findall(r"^\d\. ", cells[-1].source, re.M)) >= 2
+    code = "\n".join(cell.source for cell in cells if cell.cell_type == "code")
+    assert '"runs/' not in code and "RUN_ROOT =" not in code  # run folders come from files.run_folder
+    setup = next(cell.source for cell in cells if cell.cell_type == "code" and "banner()" in cell.source)
+    assert setup.startswith("import gan_utils")  # before TensorFlow: it quiets TensorFlow's log

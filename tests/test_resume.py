@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from conftest import random_images, tiny_gan_models
 from gan_utils import callbacks, data, training
+
+from helpers import random_images, tiny_gan_models
 
 ROOT = Path(__file__).resolve().parents[1]
 EPOCHS = 6

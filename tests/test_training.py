@@ -4,8 +4,9 @@ import keras
 import numpy as np
 import pytest
 
-from conftest import random_images, tiny_gan_models
 from gan_utils import callbacks, data, sampling, training
+
+from helpers import random_images, tiny_gan_models
 
 
 def test_a_few_hundred_steps_on_digits_learn(mnist_5k_sigmoid):

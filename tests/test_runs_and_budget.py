@@ -1,0 +1,52 @@
+"""Run folders under RUN_ROOT, reusing another notebook's model, and the Colab time estimate."""
+
+import pytest
+
+from gan_utils import budget, configurations, files, models, runner
+
+
+def test_run_folder_is_rooted_at_run_root_and_named_by_notebook_and_configuration(monkeypatch, tmp_path):
+    monkeypatch.delenv("RUN_ROOT", raising=False)
+    default = files.run_folder("01_keras_gan_mnist.ipynb", "keras_gan_mnist", smoke=False)
+    assert str(default) == "runs/01_keras_gan_mnist/keras_gan_mnist"
+    monkeypatch.setenv("RUN_ROOT", str(tmp_path))
+    smoke = files.run_folder("01_keras_gan_mnist", "keras_gan_mnist", smoke=True)
+    assert smoke == tmp_path / "01_keras_gan_mnist" / "keras_gan_mnist_smoke"
+    config = configurations.get_config("dcgan_mnist")
+    assert runner.run_folder(config, smoke=False) == tmp_path / "02_dcgan_mnist_fashion_mnist" / "dcgan_mnist"
+    with pytest.raises(ValueError, match=r"configuration must be letters.*'\.\./x'"):
+        files.run_folder("01_keras_gan_mnist", "../x")
+
+
+def test_a_notebook_reuses_a_finished_model_and_says_whose_it_is(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("RUN_ROOT", str(tmp_path))
+    monkeypatch.setenv("GAN_UTILS_SMOKE", "1")
+    config = configurations.get_config("dcgan_mnist_5k")
+    first = runner.train_or_reuse(config, "07_latent_arithmetic.ipynb", epochs=1, verbose=0)
+    said = capsys.readouterr().out
+    assert "07_latent_arithmetic reuses the dcgan_mnist_5k model of notebook 02_dcgan_mnist_fashion_mnist.ipynb" in said
+    assert "Not there: training it now, 1 epochs" in said and str(tmp_path) in said
+    assert first.summary["epochs_completed"] == 1
+    again = runner.train_or_reuse(config, "08_memorisation", epochs=1, verbose=0)
+    assert "Found a finished run (1 epochs): loading it." in capsys.readouterr().out
+    assert again.summary["epochs_completed"] == 1 and again.summary["seconds_per_epoch"] is None  # nothing retrained
+
+
+def test_step_flops_count_the_alternating_update_by_hand():
+    # G forward for the discriminator's fakes, D forward+backward (3 passes) on real and fake,
+    # then G and D forward+backward on fresh fakes: b * (g + 6 d) + b * (3 g + 3 d).
+    assert budget.step_flops(10.0, 1.0, batch_size=2) == 2 * (10 + 6) + 2 * (30 + 3)
+    assert budget.step_flops(10.0, 1.0, batch_size=2, d_steps=5) == 5 * 2 * (10 + 6) + 2 * (30 + 3)
+
+
+def test_full_run_estimate_of_report_002_is_within_the_measured_order_of_magnitude():
+    config = configurations.get_config("dcgan_cifar10")
+    run = budget.full_run(config)
+    assert run["steps"] == 200 * (50_000 // 128)
+    generator, discriminator = models.build_gan_models(config.architecture, config.image_shape)
+    flops = budget.step_flops(models.forward_flops(generator), models.forward_flops(discriminator), 128)
+    assert run["t4_minutes"] == pytest.approx(flops * run["steps"] / (8.1e12 * budget.T4_SHARE_OF_PEAK) / 60)
+    # Report 002 measured about 3 hours with its slower train_on_batch loop; the estimate for fit
+    # must be of that order, not minutes or days.
+    assert budget.REPORT_002_MINUTES / 4 < run["t4_minutes"] < budget.REPORT_002_MINUTES * 2
+    assert "on a Colab T4 GPU" in budget.describe_full_run(config)
