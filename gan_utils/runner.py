@@ -39,8 +39,11 @@ def train_or_reuse(config: TrainConfig, notebook: str, epochs: int | None = None
     target = config.for_mode(smoke).epochs if epochs is None else epochs
     done = callbacks.read_history(folder / "history.csv") if (folder / "history.csv").exists() else {}
     finished = len(done.get("d_loss", []))
-    print(f"{Path(notebook).stem} reuses the {config.name} model of notebook {config.notebook} "
-          f"({config.dataset}, {config.architecture}); run folder {folder}.")
+    if Path(notebook).stem == Path(config.notebook).stem:
+        subject = f"{Path(notebook).stem} trains {config.name}"
+    else:
+        subject = f"{Path(notebook).stem} reuses the {config.name} model of notebook {config.notebook}"
+    print(f"{subject} ({config.dataset}, {config.architecture}); run folder {folder}.")
     if finished >= target:
         print(f"Found a finished run ({finished} epochs): loading it.")
     else:
