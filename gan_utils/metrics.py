@@ -1,17 +1,24 @@
-"""Measuring GANs: Frechet distance, KID and the classifier (inception-style) score, and the
-feature extractors that feed them.
+"""Measuring GANs: Frechet distance, KID and the classifier (inception-style) score, the feature
+extractors that feed them, and the real-vs-real floor every score is read against.
+
+* Frechet distance: Heusel et al. 2017, *GANs Trained by a Two Time-Scale Update Rule Converge to
+  a Local Nash Equilibrium* (FID).
+* Kernel distance (KID): Bińkowski et al. 2018, *Demystifying MMD GANs*.
+* Classifier score: Salimans et al. 2016, *Improved Techniques for Training GANs* (the inception
+  score), computed from any classifier's logits.
 
 The distances are computed from activations, as TF-GAN's eval module does, so any network can
 supply them. Numbers from different extractors are not comparable: every score carries the name
-of its extractor, and ``score_images`` prints it next to the number.
+of its extractor and its sample counts, and ``format_scores`` prints them next to the number.
 
 Extractors:
 * ``classifier`` (default): a small CNN per dataset that gan_utils trains once and caches under
-  ``~/.keras/gan_utils/`` (a minute for the offline MNIST digits, a minute or two on a GPU for the others). Its
-  penultimate layer gives "Frechet classifier distance" (FCD); its logits the classifier score.
-* ``inception``: InceptionV3 with ImageNet weights from ``keras.applications``, the standard FID
-  network, where its weights can be downloaded (Colab); without them ``feature_extractor`` says so
-  and falls back to the classifier.
+  ``~/.keras/gan_utils/``. Its penultimate layer gives the "Frechet classifier distance" (FCD);
+  its logits the classifier score.
+* ``inception``: ``keras.applications.InceptionV3`` with ImageNet weights, where its weights can be
+  downloaded (Colab); without them ``feature_extractor`` says so and falls back to the classifier.
+  It is not the 2015 TensorFlow Inception graph behind published FID tables: published numbers are
+  context, not a like-for-like comparison.
 """
 
 from __future__ import annotations
