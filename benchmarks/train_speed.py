@@ -10,7 +10,12 @@ For each architecture, on random images of its shape (speed does not depend on t
   and report 002 architectures, or the TensorFlow tutorial's ``@tf.function train_step`` for the
   tutorial's DCGANs;
 * ``gan_utils``: ``GAN.fit`` with the collection's configuration (for WGAN: 5 critic steps; the
-  conditional GANs train on random labels).
+  conditional GANs train on random labels), once per update (``training.UPDATES``): the default
+  ``alternating`` step, which reuses the discriminator step's fakes; ``alternating_fresh_noise``,
+  the step before it (one more generator forward pass); and ``simultaneous``, the tutorial's.
+
+Also printed: where a DCGAN step's time goes (each part timed alone), and the tf.data pipeline's
+own throughput for each dataset's shape, which must exceed the steps' by a wide margin.
 
 Speed is in real images read per second (the reports' loop reads half a batch per step). GFLOP/s
 count the multiply-adds of dense and convolution layers (``models.forward_flops``), a forward and
@@ -21,6 +26,7 @@ ratios within one run mean anything. Each loop's best of ``--repeats`` rounds is
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import os
 import platform
@@ -36,9 +42,11 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from gan_utils import callbacks, configurations, data, models, runner, training  # noqa: E402
+from gan_utils import callbacks, configurations, data, losses, models, runner, training  # noqa: E402
 
 from reference_loops import make_reports_loop, make_tutorial_loop  # noqa: E402
+
+UPDATES_MEASURED = ("alternating", "alternating_fresh_noise", "simultaneous")
 
 
 @dataclass(frozen=True)
@@ -79,8 +87,9 @@ def step_flops(case: Case, d_steps: int = 1) -> dict:
     generator, discriminator = models.build_gan_models(case.architecture, shape)
     g, d, b = models.forward_flops(generator), models.forward_flops(discriminator), case.batch
     return {
-        # G forward for the fakes; D forward+backward on real and fake; G and D forward+backward.
-        "gan_utils": d_steps * b * (g + 3 * d * 2) + b * (3 * g + 3 * d),
+        # The alternating step: G forward once (its fakes serve both updates; d_steps - 1 more for the
+        # extra critic steps); D forward+backward on real and fake; then G and D forward+backward.
+        "gan_utils": (d_steps - 1) * b * g + d_steps * b * 3 * d * 2 + b * (3 * g + 3 * d),
         # G predicts b/2 fakes; D trains on b images; the combined model trains on b latent points.
         "reports": b / 2 * g + 3 * d * b + 3 * (g + d) * b,
         # One forward of G and of D on real and fake, one backward for each network.
@@ -96,13 +105,14 @@ def time_steps(step, steps: int) -> float:
     return steps / (time.perf_counter() - started)
 
 
-def gan_utils_rate(case: Case, images: np.ndarray, steps: int, repeats: int) -> tuple[float, int]:
+def gan_utils_rate(case: Case, images: np.ndarray, steps: int, repeats: int, update: str) -> tuple[float, int]:
     """Best steps/s over ``repeats`` timed epochs of one ``fit`` call (its first epoch traces)."""
     if case.config:
-        gan = runner.build_gan(configurations.get_config(case.config))
+        config = dataclasses.replace(configurations.get_config(case.config), update=update)
+        gan = runner.build_gan(config)
     else:
         gan = training.GAN(*models.build_gan_models(case.architecture, images.shape[1:]), seed=0)
-        gan.compile()
+        gan.compile(update=update)
     timer = callbacks.EpochTimer()
     labels = np.arange(len(images)) % gan.n_classes if gan.conditional else None
     pipeline = data.make_dataset(images, labels, batch_size=case.batch, seed=0).repeat()
@@ -121,10 +131,14 @@ def measure(case: Case, steps: int, repeats: int, ceiling: float) -> dict:
         real_per_step = case.batch // 2 if case.reference == "reports" else case.batch
         row["reference_images"] = rate * real_per_step
         row["reference_gflops"] = rate * step_flops(case)[case.reference] / 1e9
-    rate, d_steps = gan_utils_rate(case, images, max(1, steps // 2) if case.config else steps, repeats)
-    row["images"] = rate * case.batch * d_steps
-    row["gflops"] = rate * step_flops(case, d_steps)["gan_utils"] / 1e9
-    row["ceiling_share"] = row["gflops"] / ceiling
+    for update in UPDATES_MEASURED:
+        if update == "simultaneous" and case.config and configurations.get_config(case.config).d_steps > 1:
+            continue  # the tutorial's update has one critic step
+        rate, d_steps = gan_utils_rate(case, images, max(1, steps // 2) if case.config else steps, repeats, update)
+        row[update] = rate * case.batch * d_steps
+        if update == "alternating":
+            row["gflops"] = rate * step_flops(case, d_steps)["gan_utils"] / 1e9
+            row["ceiling_share"] = row["gflops"] / ceiling
     return row
 
 
@@ -133,6 +147,8 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=6, help="timed steps per loop and round")
     parser.add_argument("--repeats", type=int, default=2, help="rounds; the best of each loop is kept")
     parser.add_argument("--only", nargs="*", default=None, help="architectures to measure")
+    parser.add_argument("--no-breakdown", dest="breakdown", action="store_false",
+                        help="skip the timing of a DCGAN step's parts")
     args = parser.parse_args(argv)
     keras.utils.set_random_seed(0)
     cases = [c for c in CASES if not args.only or c.architecture in args.only]
@@ -142,21 +158,116 @@ def main(argv=None):
     print(f"### Training speed ({datetime.date.today().isoformat()})")
     print()
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, TensorFlow {tf.__version__}, "
-          f"Keras {keras.__version__}; float32 matmul ceiling **{ceiling:.0f} GFLOP/s**. "
-          f"Command: `python benchmarks/train_speed.py --steps {args.steps} --repeats {args.repeats}`.")
+          f"Keras {keras.__version__}; float32 matmul ceiling **{ceiling:.0f} GFLOP/s**. Real images read per "
+          f"second (the reports' loop reads half a batch per step); ratios against the reference loop in the same "
+          f"process. Command: `python benchmarks/train_speed.py --steps {args.steps} --repeats {args.repeats}`.")
     print()
-    print("| architecture | batch | reference loop | reference real img/s | gan_utils real img/s | gan_utils / reference "
-          "| gan_utils GFLOP/s | share of matmul ceiling |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| architecture | batch | reference loop | reference img/s | alternating img/s | / reference | "
+          "previous step (fresh noise) / reference | gain over the previous step | simultaneous / reference | "
+          "GFLOP/s | share of matmul ceiling |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         case = row["case"]
         reference = {"reports": "reports' train_on_batch", "tutorial": "tutorial tf.function", "": "none"}[case.reference]
-        if case.reference:
-            ref, ratio = f"{row['reference_images']:.0f}", f"{row['images'] / row['reference_images']:.2f}x"
-        else:
-            ref, ratio = "", ""
-        print(f"| {case.architecture} | {case.batch} | {reference} | {ref} | {row['images']:.0f} | {ratio} | "
+        ref = row.get("reference_images")
+
+        def ratio(update, _ref=ref, _row=row):
+            return f"{_row[update] / _ref:.2f}x" if _ref and update in _row else ""
+
+        gain = f"{row['alternating'] / row['alternating_fresh_noise']:.2f}x"
+        simultaneous = ratio("simultaneous") if ref else (f"({row['simultaneous']:.0f} img/s)" if "simultaneous" in row else "")
+        print(f"| {case.architecture} | {case.batch} | {reference} | {f'{ref:.0f}' if ref else ''} | {row['alternating']:.0f} | "
+              f"{ratio('alternating')} | {ratio('alternating_fresh_noise')} | {gain} | {simultaneous} | "
               f"{row['gflops']:.0f} | {row['ceiling_share']:.0%} |")
+    print()
+    targets = [row for row in rows if row["case"].reference == "tutorial"]
+    for row in targets:
+        value = row["simultaneous"] / row["reference_images"]
+        print(f"* Target, {row['case'].architecture}: the simultaneous update at least 1.0x the tutorial's step: "
+              f"**{'met' if value >= 1.0 else 'not met'}** ({value:.2f}x).")
+    print()
+    if args.breakdown:
+        print_breakdown(args.steps)
+    print_pipelines(cases)
+
+
+def print_breakdown(steps: int, batch: int = 256):
+    """Where the tutorial DCGAN's alternating step spends its time: each part as its own tf.function."""
+    generator, discriminator = models.build_gan_models("dcgan_tutorial")
+    real = tf.random.normal((batch, 28, 28, 1))
+    noise = tf.random.normal((batch, 100))
+    d_optimizer, g_optimizer = training.adam(), training.adam()
+    d_optimizer.build(discriminator.trainable_variables)
+    g_optimizer.build(generator.trainable_variables)
+    d_grads = [tf.zeros_like(v) for v in discriminator.trainable_variables]
+    g_grads = [tf.zeros_like(v) for v in generator.trainable_variables]
+
+    fake = generator(noise, training=True)
+
+    def d_forward_backward():
+        with tf.GradientTape() as tape:
+            loss = losses.discriminator_loss(discriminator(real, training=True), discriminator(fake, training=True))
+        return tape.gradient(loss, discriminator.trainable_variables)
+
+    def g_forward_backward():
+        with tf.GradientTape() as tape:
+            loss = losses.non_saturating_generator_loss(discriminator(generator(noise, training=True), training=True))
+        return tape.gradient(loss, generator.trainable_variables)
+
+    def updates():
+        d_optimizer.apply_gradients(zip(d_grads, discriminator.trainable_variables))
+        g_optimizer.apply_gradients(zip(g_grads, generator.trainable_variables))
+
+    parts = {
+        "generator forward, a batch of fakes for the discriminator": lambda: generator(noise, training=True),
+        "discriminator forward + backward on a real and a fake batch": d_forward_backward,
+        "generator + discriminator forward + backward for the generator's loss": g_forward_backward,
+        "both optimizer updates": updates,
+    }
+    timings = {}
+    for name, part in parts.items():
+        compiled = tf.function(part)
+        compiled()  # trace
+        started = time.perf_counter()
+        for _ in range(steps):
+            result = compiled()
+        tf.nest.map_structure(lambda t: t.numpy() if hasattr(t, "numpy") else t, result)
+        timings[name] = (time.perf_counter() - started) / steps * 1000
+    total = sum(timings.values())
+    print(f"### Where a DCGAN step's time goes (dcgan_tutorial, batch {batch}, each part timed alone)")
+    print()
+    print("| part | ms | share of the previous alternating step |")
+    print("|---|---|---|")
+    for name, ms in timings.items():
+        print(f"| {name} | {ms:.1f} | {ms / total:.0%} |")
+    print()
+    print("The previous alternating step ran all four parts. The first is the repeated work: the generator's "
+          "forward pass on noise whose inputs the generator's own update would draw again. The alternating step "
+          "now makes one batch of fakes, trains the discriminator on it, and backpropagates the generator's loss "
+          "through the same forward pass (`training.UPDATES`).")
+    print()
+
+
+def print_pipelines(cases, batches: int = 50):
+    """Images per second of data.make_dataset alone, for each dataset shape and batch measured."""
+    print("### The input pipeline alone (data.make_dataset: shuffle, batch, prefetch)")
+    print()
+    print("| image shape | batch | pipeline img/s |")
+    print("|---|---|---|")
+    seen = set()
+    for case in cases:
+        shape = models.architecture(case.architecture).expected_image_shape
+        if (shape, case.batch) in seen:
+            continue
+        seen.add((shape, case.batch))
+        images = np.random.default_rng(0).uniform(-1, 1, (batches * case.batch, *shape)).astype("float32")
+        pipeline = data.make_dataset(images, batch_size=case.batch, seed=0)
+        for _ in pipeline.take(1):
+            pass
+        started = time.perf_counter()
+        count = sum(int(batch.shape[0]) for batch in pipeline)
+        print(f"| {shape} | {case.batch} | {count / (time.perf_counter() - started):,.0f} |")
+    print()
 
 
 if __name__ == "__main__":

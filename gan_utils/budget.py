@@ -5,10 +5,10 @@
 Assumptions, written out so a reader can change them:
 * FLOPs are counted from the models (``models.forward_flops``: the multiply-adds of the dense and
   convolution layers); a backward pass costs two forward passes, so a trained pass costs three.
-* One alternating step of ``training.GAN`` runs, per image: the generator forward to make the
-  discriminator's fakes, the discriminator trained on the real and on the fake batch, then the
-  generator and discriminator trained on a fresh fake batch (``step_flops``), with ``d_steps``
-  discriminator updates per generator update.
+* Per image, a step of ``training.GAN`` (``step_flops``) trains the discriminator on a real and a
+  fake batch (``d_steps`` times) and the generator through the discriminator; the alternating
+  update makes its fakes once for both (plus one batch per extra critic step), the fresh-noise
+  variant once more, and the simultaneous update runs each network forward once.
 * The GPU is Colab's free NVIDIA T4: 8.1 TFLOP/s in float32 and 65 TFLOP/s in float16 on its
   tensor cores (NVIDIA's T4 datasheet). Small GANs reach a fraction of that: the layers are
   narrow, and each step is a few dozen small kernels. ``T4_SHARE_OF_PEAK`` is that fraction,
@@ -28,12 +28,16 @@ T4_SHARE_OF_PEAK = 0.25
 REPORT_002_MINUTES = 180  # "about 3 hours" for 200 epochs of dcgan_cifar10 on a Colab GPU
 
 
-def step_flops(generator_flops: float, discriminator_flops: float, batch_size: int, d_steps: int = 1) -> float:
-    """FLOPs of one generator step of ``training.GAN``'s alternating update, per batch."""
+def step_flops(generator_flops: float, discriminator_flops: float, batch_size: int, d_steps: int = 1,
+               update: str = "alternating") -> float:
+    """FLOPs of one generator step of ``training.GAN`` (``update`` as in ``GAN.compile``), per batch."""
     g, d, b = generator_flops, discriminator_flops, batch_size
-    discriminator_update = b * (g + 3 * d * 2)  # G forward; D trained on real and on fake
-    generator_update = b * (3 * g + 3 * d)  # G and D forward and backward on fresh fakes
-    return d_steps * discriminator_update + generator_update
+    discriminator_updates = d_steps * b * 3 * d * 2  # D forward and backward on real and on fake
+    generator_update = b * (3 * g + 3 * d)  # G and D forward and backward (the G forward makes the fakes)
+    if update == "simultaneous":  # one forward of each network serves both losses
+        return b * 3 * g + b * 3 * d * 2
+    extra_fakes = d_steps if update == "alternating_fresh_noise" else d_steps - 1  # G forwards outside the tape
+    return extra_fakes * b * g + discriminator_updates + generator_update
 
 
 def full_run(config) -> dict:
@@ -44,7 +48,7 @@ def full_run(config) -> dict:
         config.architecture, config.image_shape, config.latent_dim, n_classes=config.n_classes
     )
     per_step = step_flops(models.forward_flops(generator), models.forward_flops(discriminator),
-                          config.batch_size, config.d_steps)
+                          config.batch_size, config.d_steps, config.update)
     batches = data.dataset_info(config.dataset).train_size // config.batch_size
     steps = config.epochs * (batches // config.d_steps)
     flops = per_step * steps

@@ -31,6 +31,7 @@ class TrainConfig:
     weight_clip: float | None = None
     gradient_penalty_weight: float = 0.0
     class_loss_weight: float = 1.0  # ACGAN: weight of the class term beside the source term
+    update: str = "alternating"  # or "simultaneous" (the TensorFlow tutorial's): training.UPDATES
     real_label: float = 1.0  # the label-swap experiment trains with real 0 / fake 1
     fake_label: float = 0.0
     latent_dim: int = 100
@@ -73,12 +74,12 @@ class TrainConfig:
 
 
 def _dcgan_tutorial(name, dataset):
-    # TensorFlow's DCGAN tutorial as reports 001 and 004 ran it: Adam 1e-4 (beta_1 0.9, Keras'
-    # default), batch 256, 50 epochs (report 001), a checkpoint every 15 epochs.
+    # TensorFlow's DCGAN tutorial as reports 001 and 004 ran it: its simultaneous update, Adam 1e-4
+    # (beta_1 0.9, Keras' default), batch 256, 50 epochs (report 001), a checkpoint every 15 epochs.
     return TrainConfig(
         name=name, notebook="02_dcgan_mnist_fashion_mnist.ipynb", dataset=dataset,
         architecture="dcgan_tutorial", batch_size=256, epochs=50,
-        learning_rate=1e-4, beta_1=0.9, checkpoint_every=15,
+        learning_rate=1e-4, beta_1=0.9, checkpoint_every=15, update="simultaneous",
     )
 
 
@@ -168,7 +169,7 @@ def describe(config: TrainConfig) -> str:
         optimizer = f"Adam lr {config.learning_rate:g} betas {config.beta_1:g}/{config.beta_2:g}"
     else:
         optimizer = f"RMSprop lr {config.learning_rate:g}"
-    extras = [f"{config.loss} loss"]
+    extras = [f"{config.loss} loss", f"{config.update} update"]
     if config.d_steps > 1:
         extras.append(f"{config.d_steps} critic steps per generator step")
     if config.weight_clip:
@@ -203,6 +204,8 @@ def compile_options(config: TrainConfig) -> str:
         options.append(f"real_label={config.real_label:g}, fake_label={config.fake_label:g}")
     if config.conditioning == "auxiliary" and config.class_loss_weight != 1.0:
         options.append(f"class_loss_weight={config.class_loss_weight:g}")
+    if config.update != "alternating":
+        options.append(f'update="{config.update}"')
     return ", ".join(options)
 
 

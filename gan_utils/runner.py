@@ -71,6 +71,7 @@ def build_gan(config: TrainConfig) -> training.GAN:
         weight_clip=config.weight_clip,
         gradient_penalty_weight=config.gradient_penalty_weight,
         class_loss_weight=config.class_loss_weight,
+        update=config.update,
     )
     return gan
 

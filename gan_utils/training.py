@@ -40,6 +40,19 @@ from keras import ops
 from gan_utils import data, losses, sampling
 
 LOGGED_TERMS = ("d_loss", "g_loss", "wasserstein", "gradient_penalty", "class_loss", "g_class_loss")
+# How one training step updates the two networks (``GAN.compile(update=...)``):
+UPDATES = {
+    # The reports' and Goodfellow et al.'s order: the discriminator learns, then the generator
+    # learns against the updated discriminator. One generator forward pass serves both: its fakes
+    # train the discriminator (the generator's tape paused), then go through the updated one.
+    "alternating": "discriminator first, then the generator against it, on the same fakes",
+    # The same order with fresh noise for the generator's update, as Goodfellow et al.'s
+    # Algorithm 1 writes it: one more generator forward pass per step.
+    "alternating_fresh_noise": "discriminator first, then the generator on fresh noise",
+    # The TensorFlow DCGAN tutorial's train_step: one forward pass of each network, both losses,
+    # both gradients applied together (the generator learns against the discriminator as it was).
+    "simultaneous": "both networks from one forward pass, as the TensorFlow tutorial",
+}
 
 
 def default_jit_compile() -> bool:
@@ -111,6 +124,7 @@ class GAN(keras.Model):
         weight_clip: float | None = None,
         gradient_penalty_weight: float = 0.0,
         class_loss_weight: float = 1.0,
+        update: str = "alternating",
         jit_compile=None,
         **kwargs,
     ):
@@ -125,6 +139,8 @@ class GAN(keras.Model):
             gradient_penalty_weight: weight of WGAN-GP's gradient penalty (10 in the paper).
             class_loss_weight: weight of the ACGAN class term in both networks' losses (1 in
                 report 003's sum of source and class loss); used by ACGANs only.
+            update: "alternating" (default; the reports'), "alternating_fresh_noise" or
+                "simultaneous" (the TensorFlow tutorial's, one discriminator step): see ``UPDATES``.
             jit_compile: XLA; None turns it on where a GPU is visible (``default_jit_compile``).
         """
         if loss not in losses.LOSSES:
@@ -137,6 +153,10 @@ class GAN(keras.Model):
             raise ValueError(f"gradient_penalty_weight must be >= 0, got {gradient_penalty_weight!r}.")
         if not class_loss_weight >= 0:
             raise ValueError(f"class_loss_weight must be >= 0, got {class_loss_weight!r}.")
+        if update not in UPDATES:
+            raise ValueError(f"Unknown update {update!r}; accepted are {sorted(UPDATES)}.")
+        if update == "simultaneous" and d_steps != 1:
+            raise ValueError(f"update='simultaneous' makes one discriminator step per generator step; got d_steps={d_steps}.")
         if jit_compile is None:
             jit_compile = default_jit_compile()
         # The GAN's own `optimizer` stays None: the two networks have theirs.
@@ -153,6 +173,7 @@ class GAN(keras.Model):
         self.weight_clip = weight_clip
         self.gradient_penalty_weight = float(gradient_penalty_weight)
         self.class_loss_weight = float(class_loss_weight)
+        self.update = update
         trackers = [self.means["d_loss"], self.means["g_loss"]]
         if self.gan_loss.classifies:
             trackers += [self.real_accuracy, self.fake_accuracy]
@@ -239,10 +260,11 @@ class GAN(keras.Model):
 
     # --- the losses of one step, as the loss pairs in ``losses`` define them -------------------
 
-    def _discriminator_losses(self, real_images, fake_images, labels, training):
-        """(the loss the discriminator minimises, the terms to log). Also updates the accuracies."""
+    def _discriminator_losses(self, real_images, fake_images, labels, training, fake_outputs=None):
+        """(the loss the discriminator minimises, the terms to log). Also updates the accuracies.
+        ``fake_outputs``: the discriminator's (outputs, class logits) on the fakes, if computed."""
         real_outputs, real_classes = self._discriminate(real_images, labels, training)
-        fake_outputs, fake_classes = self._discriminate(fake_images, labels, training)
+        fake_outputs, fake_classes = fake_outputs or self._discriminate(fake_images, labels, training)
         terms = {"d_loss": self.gan_loss.discriminator(real_outputs, fake_outputs, self.real_label, self.fake_label)}
         if self.gan_loss.classifies:
             self.real_accuracy.update_state(ops.full_like(real_outputs, self.real_label), real_outputs)
@@ -257,9 +279,9 @@ class GAN(keras.Model):
             self.fake_class_accuracy.update_state(ops.reshape(labels, (-1,)), fake_classes)
         return total, terms
 
-    def _generator_losses(self, fake_images, labels, training):
+    def _generator_losses(self, fake_images, labels, training, fake_outputs=None):
         """(the loss the generator minimises, the terms to log)."""
-        outputs, classes = self._discriminate(fake_images, labels, training)
+        outputs, classes = fake_outputs or self._discriminate(fake_images, labels, training)
         terms = {"g_loss": self.gan_loss.generator(outputs, self.real_label, self.fake_label)}
         total = terms["g_loss"]
         if self.conditioning == "auxiliary":
@@ -285,44 +307,74 @@ class GAN(keras.Model):
 
     # --- training -----------------------------------------------------------------------------
 
-    def _discriminator_step(self, real_images, labels):
-        batch_size = ops.shape(real_images)[0]
-        # The generator runs outside the tape: its gradients are not needed here.
-        fake_images = self._generate(self.sample_noise(batch_size), labels, training=True)
-        with tf.GradientTape() as tape:
-            total, terms = self._discriminator_losses(real_images, fake_images, labels, training=True)
-            if self.gradient_penalty_weight:
-                interpolation = keras.random.uniform((batch_size,), seed=self.seed_generator)
-                terms["gradient_penalty"] = losses.gradient_penalty(
-                    lambda images: self._discriminate(images, labels, training=True)[0],
-                    real_images, ops.cast(fake_images, real_images.dtype), interpolation,
-                )
-                terms["d_loss"] = terms["d_loss"] + self.gradient_penalty_weight * terms["gradient_penalty"]
-                total = total + self.gradient_penalty_weight * terms["gradient_penalty"]
-            scaled = self._scaled(self.d_optimizer, total)
-        self._apply(self.d_optimizer, tape, scaled, self.discriminator.trainable_variables)
+    def _penalised(self, total, terms, real_images, fake_images, labels):
+        """Add WGAN-GP's gradient penalty, when compiled with one, to the discriminator's loss."""
+        if not self.gradient_penalty_weight:
+            return total
+        interpolation = keras.random.uniform((ops.shape(real_images)[0],), seed=self.seed_generator)
+        terms["gradient_penalty"] = losses.gradient_penalty(
+            lambda images: self._discriminate(images, labels, training=True)[0],
+            real_images, ops.cast(fake_images, real_images.dtype), interpolation,
+        )
+        terms["d_loss"] = terms["d_loss"] + self.gradient_penalty_weight * terms["gradient_penalty"]
+        return total + self.gradient_penalty_weight * terms["gradient_penalty"]
+
+    def _clip_discriminator(self):
         if self.weight_clip is not None:
             for variable in self.discriminator.trainable_variables:
                 variable.assign(ops.clip(variable, -self.weight_clip, self.weight_clip))
+
+    def _discriminator_step(self, real_images, labels, fake_images=None):
+        if fake_images is None:  # the generator runs outside any tape: its gradients are not needed
+            fake_images = self._generate(self.sample_noise(ops.shape(real_images)[0]), labels, training=True)
+        with tf.GradientTape() as tape:
+            total, terms = self._discriminator_losses(real_images, fake_images, labels, training=True)
+            total = self._penalised(total, terms, real_images, fake_images, labels)
+            scaled = self._scaled(self.d_optimizer, total)
+        self._apply(self.d_optimizer, tape, scaled, self.discriminator.trainable_variables)
+        self._clip_discriminator()
         self._log(terms)
 
     def train_step(self, data):
         real_images, labels = self._unpack(data)
+        if self.update == "simultaneous":
+            return self._simultaneous_step(real_images, labels)
         if self.d_steps > 1:
-            # fit grouped d_steps batches: one critic update on each, then one generator update.
-            for index in range(self.d_steps):
+            # fit grouped d_steps batches: a critic update on each, the generator's after the last.
+            for index in range(self.d_steps - 1):
                 self._discriminator_step(real_images[index], None if labels is None else labels[index])
             real_images, labels = real_images[-1], None if labels is None else labels[-1]
-        else:
-            self._discriminator_step(real_images, labels)
-
-        # Generator step on fresh noise, against the discriminator just updated.
+        noise = self.sample_noise(ops.shape(real_images)[0])
         with tf.GradientTape() as tape:
-            fake_images = self._generate(self.sample_noise(ops.shape(real_images)[0]), labels, training=True)
+            if self.update == "alternating":
+                fake_images = self._generate(noise, labels, training=True)
+                with tape.stop_recording():  # the discriminator learns on these fakes first
+                    self._discriminator_step(real_images, labels, ops.stop_gradient(fake_images))
+            else:
+                with tape.stop_recording():
+                    self._discriminator_step(real_images, labels)
+                fake_images = self._generate(noise, labels, training=True)
+            # The generator's step, against the discriminator just updated.
             total, terms = self._generator_losses(fake_images, labels, training=True)
             scaled = self._scaled(self.g_optimizer, total)
         self._apply(self.g_optimizer, tape, scaled, self.generator.trainable_variables)
         self._log(terms)
+        return {metric.name: metric.result() for metric in self.metrics}
+
+    def _simultaneous_step(self, real_images, labels):
+        """The TensorFlow tutorial's step: one forward pass, two tapes, both updates at once."""
+        noise = self.sample_noise(ops.shape(real_images)[0])
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake_images = self._generate(noise, labels, training=True)
+            fake_outputs = self._discriminate(fake_images, labels, training=True)
+            d_total, d_terms = self._discriminator_losses(real_images, fake_images, labels, True, fake_outputs)
+            d_total = self._penalised(d_total, d_terms, real_images, ops.stop_gradient(fake_images), labels)
+            g_total, g_terms = self._generator_losses(fake_images, labels, True, fake_outputs)
+            d_scaled, g_scaled = self._scaled(self.d_optimizer, d_total), self._scaled(self.g_optimizer, g_total)
+        self._apply(self.g_optimizer, g_tape, g_scaled, self.generator.trainable_variables)
+        self._apply(self.d_optimizer, d_tape, d_scaled, self.discriminator.trainable_variables)
+        self._clip_discriminator()
+        self._log({**d_terms, **g_terms})
         return {metric.name: metric.result() for metric in self.metrics}
 
     def test_step(self, data):

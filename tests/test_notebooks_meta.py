@@ -58,3 +58,9 @@ def test_notebook_ends_with_exercises_and_names_its_run_folders_through_the_help
     assert '"runs/' not in code and "RUN_ROOT =" not in code  # run folders come from files.run_folder
     setup = next(cell.source for cell in cells if cell.cell_type == "code" and "banner()" in cell.source)
     assert setup.startswith("import gan_utils")  # before TensorFlow: it quiets TensorFlow's log
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_opens_with_its_time_budget(path):
+    opening = nbformat.read(path, as_version=4).cells[0].source
+    assert "**Time budget:** full run" in opening and "on a Colab T4 GPU" in opening and "smoke run: seconds" in opening

@@ -32,11 +32,15 @@ def test_a_notebook_reuses_a_finished_model_and_says_whose_it_is(monkeypatch, tm
     assert again.summary["epochs_completed"] == 1 and again.summary["seconds_per_epoch"] is None  # nothing retrained
 
 
-def test_step_flops_count_the_alternating_update_by_hand():
-    # G forward for the discriminator's fakes, D forward+backward (3 passes) on real and fake,
-    # then G and D forward+backward on fresh fakes: b * (g + 6 d) + b * (3 g + 3 d).
-    assert budget.step_flops(10.0, 1.0, batch_size=2) == 2 * (10 + 6) + 2 * (30 + 3)
-    assert budget.step_flops(10.0, 1.0, batch_size=2, d_steps=5) == 5 * 2 * (10 + 6) + 2 * (30 + 3)
+def test_step_flops_count_each_update_by_hand():
+    # D forward+backward (3 passes) on real and fake: 6 d; G and D forward+backward: 3 g + 3 d.
+    # The alternating update's G forward is the one its tape records; fresh noise adds one more;
+    # the simultaneous update runs each network forward once.
+    b, g, d = 2, 10.0, 1.0
+    assert budget.step_flops(g, d, b) == b * 6 * d + b * (3 * g + 3 * d)
+    assert budget.step_flops(g, d, b, update="alternating_fresh_noise") == b * g + b * 6 * d + b * (3 * g + 3 * d)
+    assert budget.step_flops(g, d, b, d_steps=5) == 4 * b * g + 5 * b * 6 * d + b * (3 * g + 3 * d)
+    assert budget.step_flops(g, d, b, update="simultaneous") == b * 3 * g + b * 6 * d
 
 
 def test_full_run_estimate_of_report_002_is_within_the_measured_order_of_magnitude():
@@ -44,7 +48,7 @@ def test_full_run_estimate_of_report_002_is_within_the_measured_order_of_magnitu
     run = budget.full_run(config)
     assert run["steps"] == 200 * (50_000 // 128)
     generator, discriminator = models.build_gan_models(config.architecture, config.image_shape)
-    flops = budget.step_flops(models.forward_flops(generator), models.forward_flops(discriminator), 128)
+    flops = budget.step_flops(models.forward_flops(generator), models.forward_flops(discriminator), 128, 1, "alternating")
     assert run["t4_minutes"] == pytest.approx(flops * run["steps"] / (8.1e12 * budget.T4_SHARE_OF_PEAK) / 60)
     # Report 002 measured about 3 hours with its slower train_on_batch loop; the estimate for fit
     # must be of that order, not minutes or days.
