@@ -165,25 +165,12 @@ def get_config(name: str) -> TrainConfig:
 def describe(config: TrainConfig) -> str:
     """A short table-like description of a configuration, for a notebook's first output."""
     spec = models.architecture(config.architecture)
-    if config.optimizer == "adam":
-        optimizer = f"Adam lr {config.learning_rate:g} betas {config.beta_1:g}/{config.beta_2:g}"
-    else:
-        optimizer = f"RMSprop lr {config.learning_rate:g}"
-    extras = [f"{config.loss} loss", f"{config.update} update"]
-    if config.d_steps > 1:
-        extras.append(f"{config.d_steps} critic steps per generator step")
-    if config.weight_clip:
-        extras.append(f"weights clipped to +-{config.weight_clip:g}")
-    if config.gradient_penalty_weight:
-        extras.append(f"gradient penalty {config.gradient_penalty_weight:g}")
-    if config.conditioning == "input":
-        extras.append(f"conditioned on {config.n_classes} classes")
-    elif config.conditioning == "auxiliary":
-        extras.append(f"auxiliary class loss over {config.n_classes} classes, weight {config.class_loss_weight:g}")
+    conditioning = {"input": f", conditioned on {config.n_classes} classes",
+                    "auxiliary": f", auxiliary class loss over {config.n_classes} classes"}.get(config.conditioning, "")
     return (
         f"{config.name}: {config.dataset} {config.image_shape}, {spec.description}\n"
-        f"batch {config.batch_size}, {config.epochs} epochs, {optimizer}, {', '.join(extras)}, "
-        f"latent {config.latent_dim}, seed {config.seed}"
+        f"batch {config.batch_size}, {config.epochs} epochs, {config.loss} loss, {config.update} update, "
+        f"{compile_options(config)}{conditioning}, latent {config.latent_dim}, seed {config.seed}"
     )
 
 
