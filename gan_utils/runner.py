@@ -196,7 +196,8 @@ def train(
             {"real": evaluation["real_class_acc"], "fake": evaluation["fake_class_acc"]}
             if "real_class_acc" in evaluation else None
         ),
-        "steps_completed": len(history.get("d_loss", [])) * (len(images) // config.batch_size),
+        # Generator steps: with d_steps critic steps each, an epoch has 1/d_steps as many.
+        "steps_completed": len(history.get("d_loss", [])) * (len(images) // config.batch_size // config.d_steps),
         "seconds_this_run": seconds,
         "seconds_per_epoch": timer.typical_seconds(),
         "outputs": outputs,

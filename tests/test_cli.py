@@ -33,7 +33,7 @@ def test_train_all_in_smoke_mode_writes_gifs_and_grids(tmp_path):
         assert iio.imread(tmp_path / "gifs" / f"{name}.png").ndim == (2 if channels == 1 else 3)
         summary = json.loads((tmp_path / "runs" / name / "summary.json").read_text())
         assert summary["smoke"] is True and summary["epochs_completed"] == 2
-        assert summary["scores"]["floor"] > 0 and summary["steps_completed"] == 2 * (256 // 32) // config.d_steps
+        assert summary["scores"]["floor"] > 0 and summary["steps_completed"] == 2 * (256 // 32 // config.d_steps)
         expected = models.architecture(config.architecture).expected_params
         if expected and config.image_shape == models.architecture(config.architecture).expected_image_shape:
             assert summary["params"] == expected
