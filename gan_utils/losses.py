@@ -9,6 +9,10 @@ the loss pairs a GAN is compiled with.
 * Wasserstein: Arjovsky et al. 2017, *Wasserstein GAN* (critic scores, no sigmoid), which report
   003 follows; the gradient penalty: Gulrajani et al. 2017, *Improved Training of Wasserstein
   GANs*.
+* Hinge: Lim & Ye 2017, *Geometric GAN*, as SNGAN (Miyato et al. 2018) and BigGAN train with it:
+  the discriminator minimises E[relu(1 - D(x))] + E[relu(1 + D(G(z)))], the generator -E[D(G(z))].
+* R1: Mescheder et al. 2018, *Which Training Methods for GANs do actually Converge?*: the squared
+  gradient norm of the discriminator on real images, weighted by gamma / 2.
 * ACGAN's class terms: Odena et al. 2017, *Conditional Image Synthesis with Auxiliary Classifier
   GANs*; added, with a weight, to either adversarial pair (``ACGAN_CLASS_LOSS``).
 """
@@ -64,6 +68,16 @@ def wasserstein_estimate(real_scores, fake_scores):
     return ops.mean(real_scores) - ops.mean(fake_scores)
 
 
+def hinge_discriminator_loss(real_scores, fake_scores, real_label=None, fake_label=None):
+    """mean relu(1 - D(x)) + mean relu(1 + D(G(z))): scores beyond the margin of 1 cost nothing."""
+    return ops.mean(ops.relu(1.0 - real_scores)) + ops.mean(ops.relu(1.0 + fake_scores))
+
+
+def hinge_generator_loss(fake_scores, real_label=None, fake_label=None):
+    """-mean D(G(z)), as the Wasserstein generator: raise the discriminator's score of the fakes."""
+    return -ops.mean(fake_scores)
+
+
 def class_loss(labels, class_logits):
     """ACGAN's class term: mean cross-entropy of the class logits against the integer labels,
     i.e. minus the log-likelihood E[log P(C = c | X)] that report 003 writes. The discriminator
@@ -101,6 +115,16 @@ def gradient_penalty(critic: Callable, real_images, fake_images, interpolation):
     return ops.mean(ops.square(ops.sqrt(squared + 1e-12) - 1.0))
 
 
+def r1_penalty(discriminator: Callable, real_images):
+    """R1: mean over the batch of ||grad_x D(x)||^2 on real images (no square root, so no NaN at a
+    zero gradient). The discriminator minimises gamma / 2 times it (``GAN.compile(r1_weight=gamma)``)."""
+    with tf.GradientTape() as tape:
+        tape.watch(real_images)
+        scores = discriminator(real_images)
+    gradients = tape.gradient(scores, real_images)
+    return ops.mean(ops.sum(ops.square(ops.reshape(gradients, (ops.shape(gradients)[0], -1))), axis=1))
+
+
 @dataclass(frozen=True)
 class GANLoss:
     """A discriminator loss and a generator loss that belong together, with one signature each:
@@ -126,4 +150,5 @@ LOSSES = {
     "non_saturating": GANLoss(discriminator_loss, non_saturating_generator_loss, classifies=True),
     "minimax": GANLoss(discriminator_loss, minimax_generator_loss, classifies=True),
     "wasserstein": GANLoss(wasserstein_critic_loss, wasserstein_generator_loss, classifies=False),
+    "hinge": GANLoss(hinge_discriminator_loss, hinge_generator_loss, classifies=False),
 }

@@ -409,6 +409,23 @@ ARCHITECTURES = {
 }
 
 
+def spectral_normalized(discriminator: keras.Model, power_iterations: int = 1) -> keras.Model:
+    """A copy of ``discriminator`` (fresh weights) with every Dense and Conv2D layer wrapped in
+    ``keras.layers.SpectralNormalization`` (Miyato et al. 2018, SNGAN): each layer's kernel is
+    divided by its largest singular value, estimated by power iteration, at every training call,
+    which bounds the discriminator's Lipschitz constant. Embedding layers are left alone."""
+    if power_iterations < 1:
+        raise ValueError(f"power_iterations must be a positive integer, got {power_iterations!r}.")
+
+    def wrap(layer):
+        fresh = layer.__class__.from_config(layer.get_config())
+        if isinstance(layer, (layers.Dense, layers.Conv2D)):
+            return layers.SpectralNormalization(fresh, power_iterations=power_iterations, name=f"sn_{layer.name}")
+        return fresh
+
+    return keras.models.clone_model(discriminator, clone_function=wrap)
+
+
 def architecture(name: str) -> Architecture:
     try:
         return ARCHITECTURES[name]

@@ -134,6 +134,10 @@ class Recipe:
     beta_1: float = 0.5  # Adam's beta_1, or SGD's momentum
     beta_2: float = 0.999
 
+    def __post_init__(self):
+        if self.optimizer not in ("adam", "sgd"):
+            raise ValueError(f"Unknown toy optimizer {self.optimizer!r}; accepted are ['adam', 'sgd'].")
+
     def make_optimizer(self):
         if self.optimizer == "sgd":
             return keras.optimizers.SGD(self.learning_rate, momentum=self.beta_1)

@@ -14,6 +14,8 @@ progress bars, callbacks, History, ``evaluate`` and ``tf.distribute``. The losse
 | DCGAN (reports 001-004) | ``dcgan_*``, ``cifar_dcgan_*`` | ``LOSSES["non_saturating"]`` | (defaults) | 02, 03 |
 | WGAN (report 003) | ``cifar_dcgan_*``, no dropout | ``LOSSES["wasserstein"]`` | ``d_steps=5, weight_clip=0.01`` | 04 |
 | WGAN-GP | as WGAN | ``LOSSES["wasserstein"]`` | ``d_steps=5, gradient_penalty_weight=10`` | 04 |
+| hinge + spectral norm (SNGAN) | ``models.spectral_normalized(d)`` | ``LOSSES["hinge"]`` | ``loss="hinge"`` | - |
+| R1 penalty | any | any | ``r1_weight=gamma`` | - |
 | conditional DCGAN (report 004) | ``conditional_dcgan_*`` | ``LOSSES["non_saturating"]`` | (a label input is enough) | 10 |
 | ACGAN (report 003) | ``acgan_*``: class head on D | ``LOSSES[...]`` + ``ACGAN_CLASS_LOSS`` | ``class_loss_weight=1`` | 11 |
 
@@ -25,7 +27,7 @@ is input conditioning; with ``discriminator(image) -> [logit, class logits]`` it
 conditional GAN trains on (images, labels) batches, and a step's fakes take the labels of its real
 batch. Logged: ``d_loss`` and ``g_loss``; ``real_acc`` / ``fake_acc`` for the cross-entropy pairs
 or ``wasserstein`` (the critic's estimate) for WGAN; ``gradient_penalty``; and an ACGAN's
-``class_loss``, ``g_class_loss``, ``real_class_acc``, ``fake_class_acc``.
+``class_loss``, ``g_class_loss``, ``real_class_acc``, ``fake_class_acc``; ``r1_penalty`` with R1.
 
 The gradient tapes make this step TensorFlow's; sampling lives in ``sampling``.
 """
@@ -39,7 +41,7 @@ from keras import ops
 
 from gan_utils import data, losses, sampling
 
-LOGGED_TERMS = ("d_loss", "g_loss", "wasserstein", "gradient_penalty", "class_loss", "g_class_loss")
+LOGGED_TERMS = ("d_loss", "g_loss", "wasserstein", "gradient_penalty", "r1_penalty", "class_loss", "g_class_loss")
 # How one training step updates the two networks (``GAN.compile(update=...)``):
 UPDATES = {
     # The reports' and Goodfellow et al.'s order: the discriminator learns, then the generator
@@ -123,6 +125,7 @@ class GAN(keras.Model):
         d_steps: int = 1,
         weight_clip: float | None = None,
         gradient_penalty_weight: float = 0.0,
+        r1_weight: float = 0.0,
         class_loss_weight: float = 1.0,
         update: str = "alternating",
         jit_compile=None,
@@ -137,6 +140,8 @@ class GAN(keras.Model):
                 batch (the WGAN paper uses 5). ``fit`` then groups the dataset's batches by d_steps.
             weight_clip: clip every discriminator weight to [-c, c] after each of its updates (WGAN).
             gradient_penalty_weight: weight of WGAN-GP's gradient penalty (10 in the paper).
+            r1_weight: gamma of the R1 penalty, gamma / 2 * ||grad D(x)||^2 on real images
+                (Mescheder et al. 2018; ``losses.r1_penalty``), added to the discriminator's loss.
             class_loss_weight: weight of the ACGAN class term in both networks' losses (1 in
                 report 003's sum of source and class loss); used by ACGANs only.
             update: "alternating" (default; the reports'), "alternating_fresh_noise" or
@@ -151,6 +156,8 @@ class GAN(keras.Model):
             raise ValueError(f"weight_clip must be positive or None, got {weight_clip!r}.")
         if gradient_penalty_weight < 0:
             raise ValueError(f"gradient_penalty_weight must be >= 0, got {gradient_penalty_weight!r}.")
+        if not r1_weight >= 0:
+            raise ValueError(f"r1_weight must be >= 0, got {r1_weight!r}.")
         if not class_loss_weight >= 0:
             raise ValueError(f"class_loss_weight must be >= 0, got {class_loss_weight!r}.")
         if update not in UPDATES:
@@ -172,6 +179,7 @@ class GAN(keras.Model):
         self.d_steps = d_steps
         self.weight_clip = weight_clip
         self.gradient_penalty_weight = float(gradient_penalty_weight)
+        self.r1_weight = float(r1_weight)
         self.class_loss_weight = float(class_loss_weight)
         self.update = update
         trackers = [self.means["d_loss"], self.means["g_loss"]]
@@ -181,6 +189,8 @@ class GAN(keras.Model):
             trackers.append(self.means["wasserstein"])
         if self.gradient_penalty_weight:
             trackers.append(self.means["gradient_penalty"])
+        if self.r1_weight:
+            trackers.append(self.means["r1_penalty"])
         if self.conditioning == "auxiliary":
             trackers += [self.means["class_loss"], self.means["g_class_loss"], self.real_class_accuracy,
                          self.fake_class_accuracy]
@@ -308,7 +318,12 @@ class GAN(keras.Model):
     # --- training -----------------------------------------------------------------------------
 
     def _penalised(self, total, terms, real_images, fake_images, labels):
-        """Add WGAN-GP's gradient penalty, when compiled with one, to the discriminator's loss."""
+        """Add the penalties the GAN was compiled with (WGAN-GP's, R1) to the discriminator's loss."""
+        if self.r1_weight:
+            terms["r1_penalty"] = losses.r1_penalty(
+                lambda images: self._discriminate(images, labels, training=True)[0], real_images)
+            total = total + 0.5 * self.r1_weight * terms["r1_penalty"]
+            terms["d_loss"] = terms["d_loss"] + 0.5 * self.r1_weight * terms["r1_penalty"]
         if not self.gradient_penalty_weight:
             return total
         interpolation = keras.random.uniform((ops.shape(real_images)[0],), seed=self.seed_generator)

@@ -26,7 +26,9 @@ def train_command(run_dir, gif_dir):
             "--run-dir", str(run_dir), "--gif-dir", str(gif_dir), "--no-score"]
 
 
-@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+# SIGKILL only: nothing can run on it (no handler, no flush), so it is the harder case of the two a
+# Colab disconnect or a Ctrl-C produce; SIGTERM went through the same path and cost a minute of CI.
+@pytest.mark.parametrize("stop_signal", [signal.SIGKILL], ids=["SIGKILL"])
 def test_killed_training_resumes_and_ends_like_an_uninterrupted_run(tmp_path, stop_signal):
     interrupted_runs, interrupted_gifs = tmp_path / "a" / "runs", tmp_path / "a" / "gifs"
     frames = interrupted_runs / "dcgan_mnist_5k" / "frames"

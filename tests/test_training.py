@@ -80,8 +80,8 @@ def test_mismatched_models_and_labels_are_rejected():
     with pytest.raises(ValueError, match="must differ"):
         training.GAN(*tiny_gan_models(), real_label=1, fake_label=1)
     gan = training.GAN(*tiny_gan_models())
-    with pytest.raises(ValueError, match="'hinge'.*minimax.*non_saturating.*wasserstein"):
-        gan.compile(loss="hinge")
+    with pytest.raises(ValueError, match="'least_squares'.*hinge.*minimax.*non_saturating.*wasserstein"):
+        gan.compile(loss="least_squares")
     with pytest.raises(ValueError, match="d_steps must be a positive integer, got 0"):
         gan.compile(d_steps=0)
     with pytest.raises(ValueError, match="weight_clip must be positive"):
