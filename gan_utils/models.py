@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import keras
-from keras import layers
+from keras import layers, ops
 
 LEAKY_SLOPE = 0.2
 
@@ -407,6 +407,22 @@ ARCHITECTURES = {
         conditioning="auxiliary",
     ),
 }
+
+
+@keras.saving.register_keras_serializable(package="gan_utils")
+class MinibatchStdDev(layers.Layer):
+    """Appends one feature: the standard deviation of each feature over the batch, averaged (Karras
+    et al. 2018, *Progressive Growing of GANs*, section 3). A batch of near-identical fakes has a
+    telltale low value, so the discriminator can punish a collapsed generator. Works on (batch,
+    features) and (batch, height, width, channels) inputs; the feature is one constant column or
+    channel."""
+
+    def call(self, inputs):
+        spread = ops.mean(ops.sqrt(ops.var(inputs, axis=0) + 1e-8))
+        return ops.concatenate([inputs, ops.ones_like(inputs[..., :1]) * spread], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], input_shape[-1] + 1)
 
 
 def spectral_normalized(discriminator: keras.Model, power_iterations: int = 1) -> keras.Model:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from gan_utils import training
+from gan_utils import models, training
 
 
 @dataclass(frozen=True)
@@ -94,12 +94,16 @@ def mlp_generator(dim: int, latent_dim: int = 2, width: int = 128, depth: int = 
     return keras.Model(latent, keras.layers.Dense(dim, name="point")(x), name="toy_generator")
 
 
-def mlp_discriminator(dim: int, width: int = 128, depth: int = 2) -> keras.Model:
-    """A point -> ``depth`` ReLU layers of ``width`` -> one logit (or critic score)."""
+def mlp_discriminator(dim: int, width: int = 128, depth: int = 2, minibatch_std: bool = False) -> keras.Model:
+    """A point -> ``depth`` ReLU layers of ``width`` -> one logit (or critic score). With
+    ``minibatch_std`` the first hidden layer's features get the batch's spread appended
+    (``models.MinibatchStdDev``), which lets the discriminator see a collapsed batch."""
     point = keras.Input((dim,), name="point")
     x = point
     for index in range(depth):
         x = keras.layers.Dense(width, activation="relu", name=f"hidden_{index}")(x)
+        if minibatch_std and index == 0:
+            x = models.MinibatchStdDev(name="minibatch_std")(x)
     return keras.Model(point, keras.layers.Dense(1, name="logit")(x), name="toy_discriminator")
 
 
@@ -177,17 +181,18 @@ def recipe(name: str) -> Recipe:
 
 
 def build_gan(mixture: GaussianMixture, seed: int = 0, latent_dim: int | None = None, width: int = 128,
-              depth: int = 2) -> training.GAN:
+              depth: int = 2, minibatch_std: bool = False) -> training.GAN:
     """A toy GAN for ``mixture``: MLP generator and discriminator, seeded (latent size: the data's)."""
     keras.utils.set_random_seed(seed)
     latent_dim = latent_dim or mixture.dim
-    return training.GAN(mlp_generator(mixture.dim, latent_dim, width, depth), mlp_discriminator(mixture.dim, width, depth),
-                        seed=seed)
+    return training.GAN(mlp_generator(mixture.dim, latent_dim, width, depth),
+                        mlp_discriminator(mixture.dim, width, depth, minibatch_std), seed=seed)
 
 
 def train(mixture: GaussianMixture, recipe_name: str | Recipe, steps: int, seed: int = 0, batch_size: int = 256,
-          width: int = 128, depth: int = 2, latent_dim: int | None = None, snapshot_points=None,
-          snapshot_every: int | None = None, n_points: int = 100_000, verbose=0, gan: training.GAN | None = None):
+          width: int = 128, depth: int = 2, latent_dim: int | None = None, minibatch_std: bool = False,
+          snapshot_points=None, snapshot_every: int | None = None, n_points: int = 100_000, verbose=0,
+          gan: training.GAN | None = None):
     """Train a toy GAN for ``steps`` generator steps; returns (gan, ``Snapshots`` or None).
     ``recipe_name``: a name in ``RECIPES`` or a ``Recipe``; the latent size defaults to the data's.
 
@@ -202,12 +207,12 @@ def train(mixture: GaussianMixture, recipe_name: str | Recipe, steps: int, seed:
         raise ValueError(f"steps must be a positive integer, got {steps!r}.")
     every = snapshot_every or steps
     if gan is None:
-        gan = build_gan(mixture, seed, latent_dim=latent_dim, width=width, depth=depth)
+        gan = build_gan(mixture, seed, latent_dim=latent_dim, width=width, depth=depth, minibatch_std=minibatch_std)
         chosen = recipe_name if isinstance(recipe_name, Recipe) else recipe(recipe_name)
         chosen.compile(gan, steps_per_execution=math.gcd(50, every, steps))
         gan.initial_optimizer_state = [[v.numpy() for v in o.variables] for o in (gan.d_optimizer, gan.g_optimizer)]
     else:
-        restart(gan, mixture, seed, latent_dim=latent_dim, width=width, depth=depth)
+        restart(gan, mixture, seed, latent_dim=latent_dim, width=width, depth=depth, minibatch_std=minibatch_std)
     pipeline = points_dataset(mixture.sample(n_points, seed), batch_size, seed).repeat()
     snapshots = None if snapshot_points is None else Snapshots(snapshot_points, every=every)
     gan.fit(pipeline, epochs=1, steps_per_epoch=steps, verbose=verbose, callbacks=[snapshots] if snapshots else [])
@@ -571,9 +576,9 @@ def learning_frames(snapshots: Snapshots, mixture: GaussianMixture, grid=None, t
 
 def write_gifs(directory="gifs", seed: int = 0) -> list:
     """The README's toy GIFs (what notebook 00 shows): the 1-D learning process (4,000 steps of
-    ``goodfellow_sgd``), the sharper generator collapsing on the ring (2,000 steps) and the grid of
-    25 Gaussians under the reports' GAN and WGAN-GP (1,000 steps). About a minute and a half on 2
-    CPU cores. Returns the paths written."""
+    ``goodfellow_sgd``), the sharper generator collapsing on the ring (2,000 steps), the same with a
+    minibatch-std discriminator, and the grid of
+    25 Gaussians under the reports' GAN and WGAN-GP (1,000 steps). About two minutes on 2 CPU cores. Returns the paths written."""
     from pathlib import Path
 
     from gan_utils import files
@@ -588,6 +593,10 @@ def write_gifs(directory="gifs", seed: int = 0) -> list:
                          snapshot_every=100)
     paths.append(files.write_gif(learning_frames(snapshots, circle, title="sharper generator"),
                                  directory / "toy_ring_8_collapse.gif"))
+    _, snapshots = train(circle, SHARP_RECIPE, steps=2000, seed=seed, **SHARP_NETWORKS, minibatch_std=True,
+                         snapshot_points=mesh(circle)[2], snapshot_every=100)
+    paths.append(files.write_gif(learning_frames(snapshots, circle, title="minibatch std"),
+                                 directory / "toy_ring_8_minibatch_std.gif"))
     square = grid()
     for name in ("non_saturating", "wgan_gp"):
         _, snapshots = train(square, name, steps=1000, seed=seed, snapshot_points=mesh(square)[2], snapshot_every=100)

@@ -16,6 +16,8 @@ progress bars, callbacks, History, ``evaluate`` and ``tf.distribute``. The losse
 | WGAN-GP | as WGAN | ``LOSSES["wasserstein"]`` | ``d_steps=5, gradient_penalty_weight=10`` | 04 |
 | hinge + spectral norm (SNGAN) | ``models.spectral_normalized(d)`` | ``LOSSES["hinge"]`` | ``loss="hinge"`` | - |
 | R1 penalty | any | any | ``r1_weight=gamma`` | - |
+| DiffAugment | any | any | ``augment=("translation", "cutout")`` | - |
+| generator weight average | any | any | ``ema_decay=0.999`` (samples from ``sampling_generator``) | - |
 | conditional DCGAN (report 004) | ``conditional_dcgan_*`` | ``LOSSES["non_saturating"]`` | (a label input is enough) | 10 |
 | ACGAN (report 003) | ``acgan_*``: class head on D | ``LOSSES[...]`` + ``ACGAN_CLASS_LOSS`` | ``class_loss_weight=1`` | 11 |
 
@@ -39,6 +41,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from gan_utils import augment as augmentation
 from gan_utils import data, losses, sampling
 
 LOGGED_TERMS = ("d_loss", "g_loss", "wasserstein", "gradient_penalty", "r1_penalty", "class_loss", "g_class_loss")
@@ -114,6 +117,18 @@ class GAN(keras.Model):
         self.fake_class_accuracy = keras.metrics.SparseCategoricalAccuracy(name="fake_class_acc")
 
     @property
+    def sampling_generator(self) -> keras.Model:
+        """The network images are drawn from: the weight average when compiled with ``ema_decay``."""
+        if getattr(self, "ema_decay", None) is not None:
+            return self.ema_generator
+        return self.generator
+
+    def _update_average(self):
+        if getattr(self, "ema_decay", None) is not None:
+            for average, weight in zip(self.ema_generator.weights, self.generator.weights):
+                average.assign(self.ema_decay * average + (1.0 - self.ema_decay) * weight)
+
+    @property
     def conditional(self) -> bool:
         return self.conditioning is not None
 
@@ -126,6 +141,8 @@ class GAN(keras.Model):
         weight_clip: float | None = None,
         gradient_penalty_weight: float = 0.0,
         r1_weight: float = 0.0,
+        augment=(),
+        ema_decay: float | None = None,
         class_loss_weight: float = 1.0,
         update: str = "alternating",
         jit_compile=None,
@@ -142,6 +159,13 @@ class GAN(keras.Model):
             gradient_penalty_weight: weight of WGAN-GP's gradient penalty (10 in the paper).
             r1_weight: gamma of the R1 penalty, gamma / 2 * ||grad D(x)||^2 on real images
                 (Mescheder et al. 2018; ``losses.r1_penalty``), added to the discriminator's loss.
+            augment: DiffAugment transforms, e.g. ("translation", "cutout") (``augment``): applied
+                to real and generated images alike whenever the discriminator sees them in training.
+            ema_decay: keep an exponential moving average of the generator's weights (e.g. 0.999),
+                updated after every generator step, and sample from it (``sampling_generator``):
+                grids, GIFs and scores. It is part of the GAN's weights, so checkpoints and
+                ``BackupAndRestore`` save and restore it (Yazici et al. 2019, *The Unusual
+                Effectiveness of Averaging in GAN Training*).
             class_loss_weight: weight of the ACGAN class term in both networks' losses (1 in
                 report 003's sum of source and class loss); used by ACGANs only.
             update: "alternating" (default; the reports'), "alternating_fresh_noise" or
@@ -160,6 +184,9 @@ class GAN(keras.Model):
             raise ValueError(f"r1_weight must be >= 0, got {r1_weight!r}.")
         if not class_loss_weight >= 0:
             raise ValueError(f"class_loss_weight must be >= 0, got {class_loss_weight!r}.")
+        augment = augmentation.check_policy(augment)
+        if ema_decay is not None and not 0 < ema_decay < 1:
+            raise ValueError(f"ema_decay must be between 0 and 1 (e.g. 0.999) or None, got {ema_decay!r}.")
         if update not in UPDATES:
             raise ValueError(f"Unknown update {update!r}; accepted are {sorted(UPDATES)}.")
         if update == "simultaneous" and d_steps != 1:
@@ -180,6 +207,12 @@ class GAN(keras.Model):
         self.weight_clip = weight_clip
         self.gradient_penalty_weight = float(gradient_penalty_weight)
         self.r1_weight = float(r1_weight)
+        self.augment = augment
+        self.ema_decay = ema_decay
+        if ema_decay is not None and getattr(self, "ema_generator", None) is None:
+            # Starts as a copy of the generator; a tracked sub-model, so it is saved with the GAN.
+            self.ema_generator = keras.models.clone_model(self.generator)
+            self.ema_generator.set_weights(self.generator.get_weights())
         self.class_loss_weight = float(class_loss_weight)
         self.update = update
         trackers = [self.means["d_loss"], self.means["g_loss"]]
@@ -252,7 +285,10 @@ class GAN(keras.Model):
         return self.generator(noise, training=training)
 
     def _discriminate(self, images, labels, training):
-        """(real/fake outputs, class logits or None) of the discriminator."""
+        """(real/fake outputs, class logits or None) of the discriminator; in training, on images
+        augmented by the compiled DiffAugment policy (real and generated alike)."""
+        if training and getattr(self, "augment", ()):
+            images = augmentation.diff_augment(images, self.augment, self.seed_generator)
         if self.conditioning == "input":
             return self.discriminator([images, _label_column(labels)], training=training), None
         if self.conditioning == "auxiliary":
@@ -373,6 +409,7 @@ class GAN(keras.Model):
             total, terms = self._generator_losses(fake_images, labels, training=True)
             scaled = self._scaled(self.g_optimizer, total)
         self._apply(self.g_optimizer, tape, scaled, self.generator.trainable_variables)
+        self._update_average()
         self._log(terms)
         return {metric.name: metric.result() for metric in self.metrics}
 
@@ -388,6 +425,7 @@ class GAN(keras.Model):
             d_scaled, g_scaled = self._scaled(self.d_optimizer, d_total), self._scaled(self.g_optimizer, g_total)
         self._apply(self.g_optimizer, g_tape, g_scaled, self.generator.trainable_variables)
         self._apply(self.d_optimizer, d_tape, d_scaled, self.discriminator.trainable_variables)
+        self._update_average()
         self._clip_discriminator()
         self._log({**d_terms, **g_terms})
         return {metric.name: metric.result() for metric in self.metrics}

@@ -1,11 +1,12 @@
-"""The modern ingredients on the one core: the hinge loss, R1 and spectral normalisation."""
+"""The modern ingredients on the one core: the hinge loss, R1, spectral normalisation and the
+minibatch standard-deviation feature."""
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_utils import data, losses, models, training
+from gan_utils import augment, data, losses, models, training
 
 from helpers import random_images, tiny_gan_models
 
@@ -59,3 +60,66 @@ def test_spectral_normalization_bounds_every_layers_largest_singular_value():
     assert max(abs(value - 1) for value in after) < 0.02, after
     assert max(abs(value - 1) for value in before) > 0.1  # it was not 1 before
     assert normalized(images).shape == discriminator(images).shape
+
+
+def test_minibatch_std_appends_the_batch_spread():
+    layer = models.MinibatchStdDev()
+    points = np.array([[0.0, 1.0], [2.0, 1.0]], dtype="float32")  # feature std 1 and 0: mean 0.5
+    output = keras.ops.convert_to_numpy(layer(points))
+    assert output.shape == (2, 3) and np.allclose(output[:, 2], 0.5, atol=1e-3)
+    collapsed = keras.ops.convert_to_numpy(layer(np.ones((4, 8, 8, 3), "float32")))
+    assert collapsed.shape == (4, 8, 8, 4) and collapsed[..., 3].max() < 1e-3  # a collapsed batch shows
+
+
+def test_translation_moves_pixels_and_cutout_zeroes_a_square():
+    seed = keras.random.SeedGenerator(0)
+    image = np.zeros((1, 16, 16, 1), "float32")
+    image[0, 8, 8, 0] = 1.0
+    moved = keras.ops.convert_to_numpy(augment.translation(np.repeat(image, 64, axis=0), seed))
+    positions = {tuple(np.argwhere(m[..., 0] == 1)[0]) for m in moved}
+    assert moved.sum() == 64 and len(positions) > 10  # one bright pixel per image, in many places
+    assert all(abs(y - 8) <= 2 and abs(x - 8) <= 2 for y, x in positions)  # at most 1/8 of 16 pixels
+    cut = keras.ops.convert_to_numpy(augment.cutout(np.ones((8, 16, 16, 3), "float32"), seed))
+    assert np.all((cut == 0).sum(axis=(1, 2, 3)) == 8 * 8 * 3)  # a 8x8 square, every channel
+
+
+def test_augmentation_is_differentiable_and_trains():
+    images = tf.constant(random_images(4))
+    with tf.GradientTape() as tape:
+        tape.watch(images)
+        total = tf.reduce_sum(augment.diff_augment(images, ("translation", "cutout"), keras.random.SeedGenerator(1)))
+    assert float(tf.reduce_sum(tape.gradient(total, images))) > 0
+    keras.utils.set_random_seed(0)
+    gan = training.GAN(*tiny_gan_models(), seed=0)
+    gan.compile(augment=("translation", "cutout"))
+    history = gan.fit(data.make_dataset(random_images(32), batch_size=8, seed=0), epochs=1, verbose=0).history
+    assert np.isfinite(history["d_loss"][-1]) and np.isfinite(history["g_loss"][-1])
+    with pytest.raises(ValueError, match="'flip'.*cutout.*translation"):
+        gan.compile(augment=("flip",))
+
+
+def test_the_generator_average_is_updated_sampled_from_and_restored(tmp_path):
+    from gan_utils import callbacks
+
+    def make(seed):
+        keras.utils.set_random_seed(seed)
+        gan = training.GAN(*tiny_gan_models(), seed=seed)
+        gan.compile(ema_decay=0.9)
+        return gan
+
+    gan = make(0)
+    start = [w.copy() for w in gan.generator.get_weights()]
+    pipeline = data.make_dataset(random_images(8), batch_size=8, seed=0)  # one step per epoch
+    gan.fit(pipeline, epochs=1, verbose=0, callbacks=callbacks.resumable_callbacks(tmp_path))
+    after = gan.generator.get_weights()
+    for average, first, second in zip(gan.ema_generator.get_weights(), start, after):
+        np.testing.assert_allclose(average, 0.9 * first + 0.1 * second, rtol=1e-5, atol=1e-6)
+    noise = np.random.default_rng(0).standard_normal((3, gan.latent_dim)).astype("float32")
+    np.testing.assert_allclose(gan.generate(noise), keras.ops.convert_to_numpy(gan.ema_generator(noise)), atol=1e-6)
+    assert not np.allclose(gan.generate(noise), keras.ops.convert_to_numpy(gan.generator(noise)))
+    resumed = make(1)  # another start (other weights): the finished run is restored, not retrained
+    resumed.fit(pipeline, epochs=1, verbose=0, callbacks=callbacks.resumable_callbacks(tmp_path))
+    for restored, saved in zip(resumed.ema_generator.get_weights(), gan.ema_generator.get_weights()):
+        np.testing.assert_array_equal(restored, saved)
+    with pytest.raises(ValueError, match="ema_decay must be between 0 and 1"):
+        resumed.compile(ema_decay=1.0)
