@@ -358,6 +358,26 @@ def class_accuracy(gan, dataset: str, value_range, n_per_class: int = 100, smoke
     }
 
 
+def class_balance(images, dataset: str, value_range, smoke: bool | None = None) -> dict:
+    """The share of each class among (unconditional) generated images, judged by the dataset's
+    classifier, and the largest share over the smallest: 1 for perfectly balanced classes,
+    infinite when a class is never drawn (a symptom of mode collapse on a class-balanced dataset).
+
+    Returns shares (per class), ratio, the number of images and the classifier's name."""
+    import keras
+
+    model, test_accuracy = dataset_classifier(dataset, smoke)
+    n_classes = int(model.output_shape[-1])
+    images = to_unit_range(images, value_range)
+    # Called directly (not predict): predict retraces, and warns, for every new number of images.
+    predicted = np.concatenate([keras.ops.convert_to_numpy(model(images[start : start + 256], training=False)).argmax(-1)
+                                for start in range(0, len(images), 256)])
+    shares = np.bincount(predicted, minlength=n_classes) / len(predicted)
+    ratio = float(shares.max() / shares.min()) if shares.min() > 0 else float("inf")
+    return {"shares": shares, "ratio": ratio, "n": int(len(predicted)),
+            "classifier": classifier_name(dataset, test_accuracy, smoke)}
+
+
 def format_scores(scores: dict, smoke: bool = False) -> str:
     text = (
         f"Frechet distance {scores['frechet_distance']:.3f}, KID {scores['kid']:.4f} ± {scores['kid_std']:.4f}"

@@ -51,3 +51,13 @@ def test_quality_benchmark_compares_three_loops_over_seeds_and_plots_them(shared
     assert len(verdicts) == 4 and all("**met**" in v or "**not met**" in v for v in verdicts)
     assert "| shifted right by 1 pixel |" in table
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_modern_recipe_benchmark_prints_targets_and_plots(shared_cache, tmp_path):
+    plot = tmp_path / "modern.png"
+    table = run_benchmark("modern_recipe.py", "--minutes", "0.02", "--every", "4", "--seeds", "2", "--samples", "64",
+                          "--only", "dcgan,hinge_sn", "--plot", str(plot), env_cache=shared_cache)
+    rows = [line for line in table.splitlines() if line.startswith(("| dcgan |", "| hinge_sn |"))]
+    assert len(rows) == 2 and all(row.count(" ± ") == 2 for row in rows)  # FCD and balance: mean ± spread
+    assert "within 3x the floor" in table and "class balance within 1.5" in table and "both spreads" in table
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

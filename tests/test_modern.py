@@ -123,3 +123,30 @@ def test_the_generator_average_is_updated_sampled_from_and_restored(tmp_path):
         np.testing.assert_array_equal(restored, saved)
     with pytest.raises(ValueError, match="ema_decay must be between 0 and 1"):
         resumed.compile(ema_decay=1.0)
+
+
+def test_the_cumulative_recipes_add_one_ingredient_at_a_time():
+    from gan_utils import recipes
+
+    names = [recipe.name for recipe in recipes.CUMULATIVE]
+    assert names == ["dcgan", "hinge_sn", "ttur", "ema", "r1", "diffaugment"]
+    last = recipes.recipe("diffaugment")
+    assert (last.loss, last.spectral_norm, last.d_learning_rate, last.ema_decay, last.r1_weight, last.augment) == (
+        "hinge", True, 4e-4, 0.999, 0.1, ("translation", "cutout"))
+    assert recipes.recipe("dcgan").options() == "(the DCGAN's)" and "ema_decay=0.999" in recipes.recipe("ema").options()
+    gan = recipes.recipe("r1").build("dcgan_tutorial", (28, 28, 1), 16, seed=0)
+    assert gan.loss_name == "hinge" and gan.r1_weight == 0.1 and gan.ema_decay == 0.999
+    assert any(isinstance(layer, keras.layers.SpectralNormalization) for layer in gan.discriminator.layers)
+    with pytest.raises(ValueError, match="'sngan'.*dcgan"):
+        recipes.recipe("sngan")
+    assert "49.03" in recipes.published_table() and "10,000 test" in recipes.published_table()
+
+
+def test_class_balance_of_real_and_single_class_images(cache):
+    from gan_utils import metrics
+
+    images, labels = data.load_dataset("mnist_5k", "test", value_range="sigmoid", smoke=False)
+    balance = metrics.class_balance(images, "mnist_5k", "sigmoid", smoke=False)  # 100 per digit
+    assert balance["shares"].shape == (10,) and abs(balance["shares"].sum() - 1) < 1e-6 and balance["ratio"] < 1.5
+    ones = metrics.class_balance(images[labels == 1][:50], "mnist_5k", "sigmoid", smoke=False)
+    assert ones["ratio"] == float("inf") and ones["shares"][1] > 0.8  # one class only: collapse shows

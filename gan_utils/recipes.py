@@ -1,0 +1,110 @@
+"""The modern GAN recipe, one ingredient at a time (notebook 13).
+
+The reports stop at DCGAN, WGAN and ACGAN (2015-2017). What made GANs work afterwards is a short
+list of ingredients, each a few lines on the one core (``training.GAN``): the hinge loss and
+spectral normalisation of the discriminator (SNGAN), two time-scale learning rates (TTUR), an
+exponential moving average of the generator's weights for sampling, the R1 penalty on real
+images, and differentiable augmentation for small datasets. ``CUMULATIVE`` adds them to the
+tutorial DCGAN one at a time, in that order; each ``Recipe`` builds and compiles a GAN.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import keras
+
+from gan_utils import models, training
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How a GAN is built and compiled: the options the modern ingredients change."""
+
+    name: str
+    adds: str  # what this step adds, in a sentence, with its paper
+    loss: str = "non_saturating"
+    spectral_norm: bool = False
+    d_learning_rate: float = 2e-4
+    g_learning_rate: float = 2e-4
+    beta_1: float = 0.5
+    beta_2: float = 0.999
+    ema_decay: float | None = None
+    r1_weight: float = 0.0
+    augment: tuple = ()
+
+    def build(self, architecture: str = "dcgan_tutorial", image_shape=(28, 28, 1), latent_dim: int = 100,
+              seed: int = 0) -> training.GAN:
+        """The architecture's networks (spectrally normalised discriminator if asked), compiled."""
+        keras.utils.set_random_seed(seed)
+        generator, discriminator = models.build_gan_models(architecture, image_shape, latent_dim)
+        if self.spectral_norm:
+            discriminator = models.spectral_normalized(discriminator)
+        gan = training.GAN(generator, discriminator, seed=seed)
+        gan.compile(
+            d_optimizer=keras.optimizers.Adam(self.d_learning_rate, beta_1=self.beta_1, beta_2=self.beta_2),
+            g_optimizer=keras.optimizers.Adam(self.g_learning_rate, beta_1=self.beta_1, beta_2=self.beta_2),
+            loss=self.loss, r1_weight=self.r1_weight, augment=self.augment, ema_decay=self.ema_decay,
+        )
+        return gan
+
+    def options(self) -> str:
+        """The options that differ from the DCGAN's, as one line."""
+        base = CUMULATIVE[0]
+        changed = [f"{field.name}={getattr(self, field.name)!r}" for field in dataclasses.fields(self)
+                   if field.name not in ("name", "adds") and getattr(self, field.name) != getattr(base, field.name)]
+        return ", ".join(changed) or "(the DCGAN's)"
+
+
+def _cumulative():
+    steps = [
+        ("dcgan", "the tutorial DCGAN: non-saturating loss, Adam 2e-4 / 0.5 for both networks (reports 001 and 004)", {}),
+        ("hinge_sn", "the hinge loss and spectral normalisation of the discriminator (Miyato et al. 2018, SNGAN)",
+         {"loss": "hinge", "spectral_norm": True}),
+        ("ttur", "two time-scale learning rates, discriminator 4e-4 and generator 1e-4, Adam betas (0, 0.9) "
+                 "(Heusel et al. 2017; the setting of SAGAN, Zhang et al. 2019)",
+         {"d_learning_rate": 4e-4, "g_learning_rate": 1e-4, "beta_1": 0.0, "beta_2": 0.9}),
+        ("ema", "sampling from a moving average of the generator's weights, decay 0.999 (Yazici et al. 2019)",
+         {"ema_decay": 0.999}),
+        ("r1", "the R1 penalty on real images, gamma 0.1 (Mescheder et al. 2018)", {"r1_weight": 0.1}),
+        ("diffaugment", "DiffAugment: translation and cutout of real and generated images (Zhao et al. 2020)",
+         {"augment": ("translation", "cutout")}),
+    ]
+    recipes, current = [], None
+    for name, adds, changes in steps:
+        current = Recipe(name, adds) if current is None else dataclasses.replace(current, name=name, adds=adds, **changes)
+        recipes.append(current)
+    return tuple(recipes)
+
+
+CUMULATIVE = _cumulative()
+RECIPES = {recipe.name: recipe for recipe in CUMULATIVE}
+
+
+def recipe(name: str) -> Recipe:
+    if name not in RECIPES:
+        raise ValueError(f"Unknown recipe {name!r}; accepted are {list(RECIPES)}.")
+    return RECIPES[name]
+
+
+# PyTorch-StudioGAN's CIFAR-10 FIDs (github.com/POSTECH-CVLab/PyTorch-StudioGAN), for context: the
+# best FID reached during training, their own architectures (SNGAN there is class-conditional,
+# ResNet, 5 discriminator steps), 100,000-200,000 steps. Two protocols, never to be mixed.
+PUBLISHED_CIFAR10 = {
+    "README v0.3.0 (2021-11-06; the same values in v0.2.0): 10,000 generated vs the 10,000 test images": {
+        "DCGAN": 49.030, "WGAN-GP": 25.852, "SNGAN": 13.248, "SAGAN": 14.009, "BigGAN-Mod": 8.034},
+    "README at 947b35e (2023), benchmark figure: 50,000 generated vs the 50,000 train images, TF InceptionV3": {
+        "DCGAN": 48.29, "WGAN-GP": 53.98, "SNGAN": 9.01, "SAGAN": 10.35, "BigGAN": 4.16},
+}
+
+
+def published_table() -> str:
+    """StudioGAN's CIFAR-10 FIDs as a Markdown table, one column per protocol."""
+    protocols = list(PUBLISHED_CIFAR10)
+    models = list(dict.fromkeys(model for rows in PUBLISHED_CIFAR10.values() for model in rows))
+    lines = ["| model | " + " | ".join(protocols) + " |", "|---" * (len(protocols) + 1) + "|"]
+    for model in models:
+        values = [f"{PUBLISHED_CIFAR10[p][model]:.2f}" if model in PUBLISHED_CIFAR10[p] else "-" for p in protocols]
+        lines.append(f"| {model} | " + " | ".join(values) + " |")
+    return "\n".join(lines)
