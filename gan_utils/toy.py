@@ -578,7 +578,7 @@ def write_gifs(directory="gifs", seed: int = 0) -> list:
     """The README's toy GIFs (what notebook 00 shows): the 1-D learning process (4,000 steps of
     ``goodfellow_sgd``), the sharper generator collapsing on the ring (2,000 steps), the same with a
     minibatch-std discriminator, and the grid of
-    25 Gaussians under the reports' GAN and WGAN-GP (1,000 steps). About two minutes on 2 CPU cores. Returns the paths written."""
+    25 Gaussians under the reports' GAN and WGAN-GP (600 steps). About two minutes on 2 CPU cores. Returns the paths written."""
     from pathlib import Path
 
     from gan_utils import files
@@ -599,6 +599,6 @@ def write_gifs(directory="gifs", seed: int = 0) -> list:
                                  directory / "toy_ring_8_minibatch_std.gif"))
     square = grid()
     for name in ("non_saturating", "wgan_gp"):
-        _, snapshots = train(square, name, steps=1000, seed=seed, snapshot_points=mesh(square)[2], snapshot_every=100)
+        _, snapshots = train(square, name, steps=600, seed=seed, snapshot_points=mesh(square)[2], snapshot_every=50)
         paths.append(files.write_gif(learning_frames(snapshots, square, title=name), directory / f"toy_grid_25_{name}.gif"))
     return paths
