@@ -565,9 +565,11 @@ def learning_frames(snapshots: Snapshots, mixture: GaussianMixture, grid=None, t
         if mixture.dim == 1:
             xs = snapshots.points.reshape(-1)
             draw_1d(ax, xs, mixture.density(xs), kernel_density(samples, xs), decision, label)
+            ax.legend(fontsize=7, loc="upper left")  # a GIF is seen without its notebook's text
         else:
             grid_xs, grid_ys, _ = grid if grid is not None else mesh(mixture)
             draw_2d(ax, mixture, samples, decision, grid_xs, grid_ys, label, snapshots.probability)
+            ax.legend(fontsize=7, loc="upper right", markerscale=3)
         figure.tight_layout()
         frames.append(figure_to_array(figure))
         plt.close(figure)
