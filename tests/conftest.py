@@ -1,3 +1,4 @@
+import fcntl
 import os
 
 import pytest
@@ -15,7 +16,27 @@ def no_smoke(monkeypatch):
 
 @pytest.fixture(scope="session")
 def shared_cache(tmp_path_factory):
-    return tmp_path_factory.mktemp("classifier_cache")
+    """One classifier cache for the whole run, shared by pytest-xdist's workers: the first worker
+    that needs it trains the mnist_5k classifier (about 30 s) while the other waits on a lock."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the workers' common temporary folder
+    path = base / "classifier_cache"
+    path.mkdir(exist_ok=True)
+    with open(base / "classifier_cache.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        previous = os.environ.get("GAN_UTILS_CACHE")
+        os.environ["GAN_UTILS_CACHE"] = str(path)
+        try:
+            from gan_utils import metrics
+
+            metrics.dataset_classifier("mnist_5k", smoke=False)
+        finally:
+            if previous is None:
+                os.environ.pop("GAN_UTILS_CACHE")
+            else:
+                os.environ["GAN_UTILS_CACHE"] = previous
+    return path
 
 
 @pytest.fixture
