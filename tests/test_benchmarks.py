@@ -1,6 +1,7 @@
 """The benchmark scripts run end to end (tiny budgets: their figures are not checked here, only
 that they produce their tables), so `make bench` cannot rot between runs."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -54,10 +55,17 @@ def test_quality_benchmark_compares_three_loops_over_seeds_and_plots_them(shared
 
 
 def test_modern_recipe_benchmark_prints_targets_and_plots(shared_cache, tmp_path):
-    plot = tmp_path / "modern.png"
-    table = run_benchmark("modern_recipe.py", "--minutes", "0.02", "--every", "4", "--seeds", "2", "--samples", "64",
-                          "--only", "dcgan,hinge_sn", "--plot", str(plot), env_cache=shared_cache)
+    plot, runs = tmp_path / "modern.png", tmp_path / "runs.json"
+    arguments = ("--minutes", "0.02", "--every", "4", "--samples", "64", "--plot", str(plot), "--runs", str(runs))
+    partial = run_benchmark("modern_recipe.py", *arguments, "--seeds", "1", "--only", "dcgan", env_cache=shared_cache)
+    assert "Best recipe of the 1 measured here: **dcgan**" in partial
+    table = run_benchmark("modern_recipe.py", *arguments, "--seeds", "2", "--only", "dcgan,hinge_sn", env_cache=shared_cache)
     rows = [line for line in table.splitlines() if line.startswith(("| dcgan |", "| hinge_sn |"))]
     assert len(rows) == 2 and all(row.count(" ± ") == 2 for row in rows)  # FCD and balance: mean ± spread
     assert "within 3x the floor" in table and "class balance within 1.5" in table and "both spreads" in table
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # The first call's run (dcgan, seed 0) was kept and reused: the second call trained the 3 others.
+    assert sorted(json.loads(runs.read_text())) == [
+        f"{name}/seed {seed}/0.02 min/every 4/64 samples" for name in ("dcgan", "hinge_sn") for seed in (0, 1)]
+    assert run_benchmark("modern_recipe.py", *arguments, "--seeds", "2", "--only", "dcgan,hinge_sn",
+                         env_cache=shared_cache) == table  # nothing left to train: the same table

@@ -101,19 +101,31 @@ def test_augmentation_is_differentiable_and_trains():
 def test_the_generator_average_is_updated_sampled_from_and_restored(tmp_path):
     from gan_utils import callbacks
 
-    def make(seed):
+    def make(seed, ema_rampup=None):
         keras.utils.set_random_seed(seed)
-        gan = training.GAN(*tiny_gan_models(), seed=seed)
-        gan.compile(ema_decay=0.9)
+        gan = training.GAN(*models.build_gan_models("dcgan_tutorial"), seed=seed)  # a generator with batch norm
+        gan.compile(ema_decay=0.9, ema_rampup=ema_rampup)
         return gan
 
+    def values(variables):
+        return [keras.ops.convert_to_numpy(v).copy() for v in variables]
+
     gan = make(0)
-    start = [w.copy() for w in gan.generator.get_weights()]
+    start = values(gan.generator.trainable_weights)
     pipeline = data.make_dataset(random_images(8), batch_size=8, seed=0)  # one step per epoch
     gan.fit(pipeline, epochs=1, verbose=0, callbacks=callbacks.resumable_callbacks(tmp_path))
-    after = gan.generator.get_weights()
-    for average, first, second in zip(gan.ema_generator.get_weights(), start, after):
+    for average, first, second in zip(values(gan.ema_generator.trainable_weights), start,
+                                      values(gan.generator.trainable_weights)):
         np.testing.assert_allclose(average, 0.9 * first + 0.1 * second, rtol=1e-5, atol=1e-6)
+    assert gan.generator.non_trainable_weights  # batch-norm statistics: copied, not averaged
+    for copied, statistic in zip(values(gan.ema_generator.non_trainable_weights), values(gan.generator.non_trainable_weights)):
+        np.testing.assert_array_equal(copied, statistic)
+    # With the ramp-up (the default), the first step's half-life is 0.05 steps: the average is the
+    # generator itself (decay 0.5 ** 20), and it ramps up to ema_decay's half-life later.
+    ramped = make(0, ema_rampup=0.05)
+    ramped.fit(pipeline, epochs=1, verbose=0)
+    for average, weight in zip(values(ramped.ema_generator.trainable_weights), values(ramped.generator.trainable_weights)):
+        np.testing.assert_allclose(average, weight, rtol=1e-5, atol=1e-5)
     noise = np.random.default_rng(0).standard_normal((3, gan.latent_dim)).astype("float32")
     np.testing.assert_allclose(gan.generate(noise), keras.ops.convert_to_numpy(gan.ema_generator(noise)), atol=1e-6)
     assert not np.allclose(gan.generate(noise), keras.ops.convert_to_numpy(gan.generator(noise)))
@@ -123,6 +135,8 @@ def test_the_generator_average_is_updated_sampled_from_and_restored(tmp_path):
         np.testing.assert_array_equal(restored, saved)
     with pytest.raises(ValueError, match="ema_decay must be between 0 and 1"):
         resumed.compile(ema_decay=1.0)
+    with pytest.raises(ValueError, match="ema_rampup must be positive"):
+        resumed.compile(ema_decay=0.9, ema_rampup=0.0)
 
 
 def test_the_cumulative_recipes_add_one_ingredient_at_a_time():
