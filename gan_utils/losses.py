@@ -20,7 +20,7 @@ the loss pairs a GAN is compiled with.
 from dataclasses import dataclass
 from typing import Callable
 
-import tensorflow as tf
+import keras
 from keras import ops
 
 
@@ -97,6 +97,22 @@ def acgan_generator_class_loss(labels, fake_class_logits):
     return class_loss(labels, fake_class_logits)
 
 
+def input_gradients(function: Callable, inputs):
+    """The gradient of sum(function(inputs)) with respect to the inputs, on the backend in use:
+    ``tf.GradientTape`` on TensorFlow, ``jax.grad`` on JAX (inside a train step it sees the
+    step's variable values through Keras' ``StatelessScope``)."""
+    if keras.backend.backend() == "jax":
+        import jax
+
+        return jax.grad(lambda x: ops.sum(ops.cast(function(x), "float32")))(inputs)
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        outputs = function(inputs)
+    return tape.gradient(outputs, inputs)
+
+
 def gradient_penalty(critic: Callable, real_images, fake_images, interpolation):
     """WGAN-GP's penalty: mean over the batch of (||grad_x f(x_hat)||_2 - 1)^2, where
     x_hat = t * real + (1 - t) * fake with one factor t per example (``interpolation``, shape
@@ -107,10 +123,7 @@ def gradient_penalty(critic: Callable, real_images, fake_images, interpolation):
     """
     t = ops.reshape(ops.cast(interpolation, real_images.dtype), (-1,) + (1,) * (len(real_images.shape) - 1))
     mixed = t * real_images + (1.0 - t) * fake_images
-    with tf.GradientTape() as tape:
-        tape.watch(mixed)
-        scores = critic(mixed)
-    gradients = tape.gradient(scores, mixed)
+    gradients = input_gradients(critic, mixed)
     squared = ops.sum(ops.square(ops.reshape(gradients, (ops.shape(gradients)[0], -1))), axis=1)
     return ops.mean(ops.square(ops.sqrt(squared + 1e-12) - 1.0))
 
@@ -118,10 +131,7 @@ def gradient_penalty(critic: Callable, real_images, fake_images, interpolation):
 def r1_penalty(discriminator: Callable, real_images):
     """R1: mean over the batch of ||grad_x D(x)||^2 on real images (no square root, so no NaN at a
     zero gradient). The discriminator minimises gamma / 2 times it (``GAN.compile(r1_weight=gamma)``)."""
-    with tf.GradientTape() as tape:
-        tape.watch(real_images)
-        scores = discriminator(real_images)
-    gradients = tape.gradient(scores, real_images)
+    gradients = input_gradients(discriminator, real_images)
     return ops.mean(ops.sum(ops.square(ops.reshape(gradients, (ops.shape(gradients)[0], -1))), axis=1))
 
 

@@ -61,7 +61,11 @@ UPDATES = {
 
 
 def default_jit_compile() -> bool:
-    """XLA where it pays: on a GPU. On a CPU it made the DCGAN step slower (README, "On a GPU")."""
+    """XLA where it pays: on a GPU. On a CPU it made the DCGAN step slower (README, "On a GPU").
+    On JAX always: ``jax.jit`` is how JAX compiles a step at all (without it every operation is
+    dispatched one by one)."""
+    if keras.backend.backend() == "jax":
+        return True
     return bool(tf.config.list_physical_devices("GPU"))
 
 
@@ -219,6 +223,11 @@ class GAN(keras.Model):
         # holds (and restores) the full optimizer state.
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
+        if keras.backend.backend() == "jax":
+            from gan_utils import jax_step
+
+            # Keras' JAX trainer carries one optimizer's variables in the training state.
+            self.optimizer = jax_step.OptimizerPair(self.d_optimizer, self.g_optimizer)
         self.loss_name = loss
         self.gan_loss = losses.LOSSES[loss]
         self.d_steps = d_steps
@@ -407,7 +416,15 @@ class GAN(keras.Model):
         self._clip_discriminator()
         self._log(terms)
 
-    def train_step(self, data):
+    def train_step(self, *args):
+        """One training step. On TensorFlow Keras calls ``train_step(data)`` inside a tf.function;
+        on JAX it calls ``train_step(state, data)``, answered by ``jax_step.train_step`` with the
+        same update as a pure function of the state."""
+        if keras.backend.backend() == "jax":
+            from gan_utils import jax_step
+
+            return jax_step.train_step(self, *args)
+        (data,) = args
         real_images, labels = self._unpack(data)
         if self.update == "simultaneous":
             return self._simultaneous_step(real_images, labels)
@@ -451,13 +468,22 @@ class GAN(keras.Model):
         self._log({**d_terms, **g_terms})
         return {metric.name: metric.result() for metric in self.metrics}
 
-    def test_step(self, data):
-        """The same losses and accuracies on held-out real images and fresh fakes, no updates."""
+    def test_step(self, *args):
+        """The same losses and accuracies on held-out real images and fresh fakes, no updates (on
+        JAX, ``test_step(state, data)``, as ``train_step``)."""
+        if keras.backend.backend() == "jax":
+            from gan_utils import jax_step
+
+            return jax_step.test_step(self, *args)
+        (data,) = args
+        self._test_step_updates(data)
+        return {metric.name: metric.result() for metric in self.metrics}
+
+    def _test_step_updates(self, data):
         real_images, labels = self._unpack(data)
         fake_images = self._generate(self.sample_noise(ops.shape(real_images)[0]), labels, training=False)
         self._log(self._discriminator_losses(real_images, fake_images, labels, training=False)[1])
         self._log(self._generator_losses(fake_images, labels, training=False)[1])
-        return {metric.name: metric.result() for metric in self.metrics}
 
     # --- labels and images --------------------------------------------------------------------
 

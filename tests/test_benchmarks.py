@@ -29,11 +29,13 @@ def test_conditional_benchmark_prints_class_accuracy_per_checkpoint(shared_cache
     assert row.count(" ± ") == 2 and "≥ 90%" in row
 
 
-def test_speed_benchmark_measures_a_conditional_gan(shared_cache):
-    table = run_benchmark("train_speed.py", "--steps", "1", "--repeats", "1", "--only", "conditional_dcgan_report004",
-                          env_cache=shared_cache)
+def test_speed_benchmark_measures_a_conditional_gan_and_the_tutorials_step(shared_cache):
+    table = run_benchmark("train_speed.py", "--steps", "1", "--repeats", "2", "--only", "conditional_dcgan_report004",
+                          "dcgan_tutorial", env_cache=shared_cache)
     row = next(line for line in table.splitlines() if line.startswith("| conditional_dcgan_report004 | 128 | none |"))
     assert row.count("x |") >= 1 and "img/s)" in row  # the gain over the previous step; simultaneous alone
+    target = next(line for line in table.splitlines() if line.startswith("* Target, dcgan_tutorial:"))
+    assert "median" in target and "over 2 rounds" in target  # the noise band beside the verdict
     assert "float32 matmul ceiling" in table
     assert "| generator forward, a batch of fakes for the discriminator |" in table  # where the time goes
     assert "| (28, 28, 1) | 128 |" in table  # the input pipeline's own throughput
