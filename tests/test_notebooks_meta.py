@@ -30,6 +30,9 @@ def test_notebook_is_committed_without_outputs(path):
 def test_notebook_installs_gan_utils_and_reads_the_smoke_switch(path):
     sources = [cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
     assert "pip" in sources[0] and "gan_utils" in sources[0]
+    # The backend switch, before the setup cell imports Keras; an environment variable still wins.
+    assert 'os.environ.setdefault("KERAS_BACKEND", "tensorflow")' in sources[0]
+    assert all("import keras" not in source and "import gan_utils" not in source for source in sources[:1])
     assert any("smoke_mode()" in source for source in sources[:3])
     assert any("banner()" in source for source in sources[:3])
 

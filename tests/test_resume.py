@@ -28,8 +28,11 @@ def train_command(run_dir, gif_dir):
 
 # SIGKILL only: nothing can run on it (no handler, no flush), so it is the harder case of the two a
 # Colab disconnect or a Ctrl-C produce; SIGTERM went through the same path and cost a minute of CI.
+# On both Keras backends the package trains on (JAX: gan_utils.jax_step).
+@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
 @pytest.mark.parametrize("stop_signal", [signal.SIGKILL], ids=["SIGKILL"])
-def test_killed_training_resumes_and_ends_like_an_uninterrupted_run(tmp_path, stop_signal):
+def test_killed_training_resumes_and_ends_like_an_uninterrupted_run(tmp_path, stop_signal, backend, monkeypatch):
+    monkeypatch.setenv("KERAS_BACKEND", backend)  # the training subprocesses inherit it
     interrupted_runs, interrupted_gifs = tmp_path / "a" / "runs", tmp_path / "a" / "gifs"
     frames = interrupted_runs / "dcgan_mnist_5k" / "frames"
     process = subprocess.Popen(train_command(interrupted_runs, interrupted_gifs), cwd=ROOT,
