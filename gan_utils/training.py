@@ -31,7 +31,8 @@ batch. Logged: ``d_loss`` and ``g_loss``; ``real_acc`` / ``fake_acc`` for the cr
 or ``wasserstein`` (the critic's estimate) for WGAN; ``gradient_penalty``; and an ACGAN's
 ``class_loss``, ``g_class_loss``, ``real_class_acc``, ``fake_class_acc``; ``r1_penalty`` with R1.
 
-The gradient tapes make this step TensorFlow's; sampling lives in ``sampling``.
+The gradient tapes make this step TensorFlow's; on Keras' JAX backend ``jax_step`` runs the same
+update as a pure function of the training state. Sampling lives in ``sampling``.
 """
 
 from __future__ import annotations
