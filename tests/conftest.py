@@ -23,19 +23,12 @@ def shared_cache(tmp_path_factory):
         base = base.parent  # the workers' common temporary folder
     path = base / "classifier_cache"
     path.mkdir(exist_ok=True)
-    with open(base / "classifier_cache.lock", "w") as lock:
+    with open(base / "classifier_cache.lock", "w") as lock, pytest.MonkeyPatch.context() as patch:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        previous = os.environ.get("GAN_UTILS_CACHE")
-        os.environ["GAN_UTILS_CACHE"] = str(path)
-        try:
-            from gan_utils import metrics
+        patch.setenv("GAN_UTILS_CACHE", str(path))
+        from gan_utils import metrics
 
-            metrics.dataset_classifier("mnist_5k", smoke=False)
-        finally:
-            if previous is None:
-                os.environ.pop("GAN_UTILS_CACHE")
-            else:
-                os.environ["GAN_UTILS_CACHE"] = previous
+        metrics.dataset_classifier("mnist_5k", smoke=False)
     return path
 
 
