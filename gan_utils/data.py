@@ -1,4 +1,5 @@
-"""Datasets as validated arrays and as tf.data pipelines.
+"""Datasets as validated arrays and as pipelines of batches (tf.data on TensorFlow, a Keras
+``PyDataset`` on the other backends, so the JAX path needs no TensorFlow).
 
 ``load_dataset`` returns images scaled to the value range of the generator's output activation
 (``"sigmoid"`` -> [0, 1], ``"tanh"`` -> [-1, 1]) and integer labels. MNIST, Fashion-MNIST and
@@ -13,6 +14,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+import keras
 import numpy as np
 
 from gan_utils.smoke import smoke_mode
@@ -194,9 +196,8 @@ def _load_mnist_5k(split: str, image_shape) -> tuple[np.ndarray, np.ndarray]:
     x, y = (x_train, y_train) if split == "train" else (x_test, y_test)
     height, width, channels = image_shape
     if (height, width) != x.shape[1:3]:
-        import tensorflow as tf
-
-        x = np.clip(tf.image.resize(x, (height, width), method="bilinear").numpy(), 0.0, 255.0)
+        resized = keras.ops.image.resize(x.astype(np.float32), (height, width), interpolation="bilinear")
+        x = np.clip(keras.ops.convert_to_numpy(resized), 0.0, 255.0)
     return np.repeat(x, channels, axis=-1), y
 
 
@@ -244,15 +245,15 @@ def load_dataset(
 
 
 def make_dataset(images, labels=None, batch_size: int = 256, shuffle: bool = True, seed=None, n_classes=None):
-    """A tf.data pipeline of full batches: shuffle, batch (dropping the ragged tail), prefetch.
+    """A pipeline of full batches: shuffled (again every epoch), the ragged tail dropped.
 
+    On TensorFlow a tf.data pipeline (shuffle, batch, prefetch); on the other Keras backends a
+    ``Batches`` PyDataset with the same contract, so training on JAX needs no TensorFlow.
     Yields image batches, or (images, labels) batches when labels are given; with ``n_classes``
     every label must lie in 0..n_classes-1 (an Embedding would silently wrap or zero a bad one).
     Dropping the last partial batch keeps every batch the same shape, so the train step is traced
     once.
     """
-    import tensorflow as tf
-
     images = check_images(images).astype(np.float32)
     if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
@@ -261,11 +262,58 @@ def make_dataset(images, labels=None, batch_size: int = 256, shuffle: bool = Tru
             f"batch_size {batch_size} is larger than the {len(images)} images; "
             "every batch would be dropped. Use a batch size of at most the number of images."
         )
-    if labels is None:
-        pipeline = tf.data.Dataset.from_tensor_slices(images)
-    else:
+    if labels is not None:
         labels = check_labels(labels, len(images), n_classes)
-        pipeline = tf.data.Dataset.from_tensor_slices((images, labels))
+    if keras.backend.backend() != "tensorflow":
+        return Batches(images, labels, batch_size=batch_size, shuffle=shuffle, seed=seed)
+    import tensorflow as tf
+
+    pipeline = tf.data.Dataset.from_tensor_slices(images if labels is None else (images, labels))
     if shuffle:
         pipeline = pipeline.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
     return pipeline.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+
+
+class Batches(keras.utils.PyDataset):
+    """Full batches of in-memory arrays, in a new random order every epoch (drawn from ``seed``):
+    ``make_dataset``'s pipeline on Keras backends other than TensorFlow.
+
+    ``grouped(k)`` yields ``k`` batches at a time, shaped (k, batch, ...), as
+    ``tf.data.Dataset.batch(k)`` groups them for a GAN with ``d_steps=k`` critic steps.
+    """
+
+    def __init__(self, images, labels=None, batch_size: int = 256, shuffle: bool = True, seed=None, group: int = 1):
+        super().__init__()
+        self.images, self.labels = images, labels
+        self.batch_size, self.shuffle, self.seed, self.group = batch_size, shuffle, seed, group
+        self._random = np.random.default_rng(seed)
+        self._order = self._random.permutation(len(images)) if shuffle else np.arange(len(images))
+
+    def __len__(self):
+        return len(self.images) // (self.batch_size * self.group)
+
+    def __getitem__(self, index):
+        if not 0 <= index < len(self):
+            raise IndexError(f"batch {index} of a pipeline of {len(self)} batches")
+        size = self.batch_size * self.group
+        picked = self._order[index * size:(index + 1) * size]
+        shape = (self.group, self.batch_size) if self.group > 1 else (self.batch_size,)
+        images = self.images[picked].reshape(shape + self.images.shape[1:])
+        if self.labels is None:
+            return (images,)
+        return images, self.labels[picked].reshape(shape)
+
+    def on_epoch_end(self):
+        if self.shuffle:
+            self._order = self._random.permutation(len(self.images))
+
+    def grouped(self, group: int) -> Batches:
+        """The same images, ``group`` batches per element."""
+        return Batches(self.images, self.labels, self.batch_size, self.shuffle, self.seed, group)
+
+    def as_numpy_iterator(self):
+        """One epoch of batches, as ``tf.data.Dataset.as_numpy_iterator`` gives them."""
+        for index in range(len(self)):
+            batch = self[index]
+            yield batch[0] if self.labels is None else batch
+        self.on_epoch_end()

@@ -131,7 +131,7 @@ def _discriminator_step(gan, run, real_images, labels, fake_images=None):
 
     def loss():
         total, terms = gan._discriminator_losses(real_images, fake_images, labels, training=True)
-        return _scaled(gan.d_optimizer, gan._penalised(total, terms, real_images, fake_images, labels)), terms
+        return gan._scaled(gan.d_optimizer, gan._penalised(total, terms, real_images, fake_images, labels)), terms
 
     variables = gan.discriminator.trainable_variables
     (_, terms), gradients = run.value_and_grad(loss, variables)
@@ -161,13 +161,13 @@ def train_step(gan, state, data):
                                                               g_variables)
             _discriminator_step(gan, run, real_images, labels, fake_images)
             (_, terms), fake_gradients = run.value_and_grad_of_input(
-                lambda fakes: _scaled_pair(gan.g_optimizer, gan._generator_losses(fakes, labels, training=True)),
+                lambda fakes: _scaled_pair(gan, gan.g_optimizer, gan._generator_losses(fakes, labels, training=True)),
                 fake_images)
             g_gradients = pullback(fake_gradients)
         else:  # alternating_fresh_noise
             _discriminator_step(gan, run, real_images, labels)
             (_, terms), g_gradients = run.value_and_grad(
-                lambda: _scaled_pair(gan.g_optimizer, gan._generator_losses(
+                lambda: _scaled_pair(gan, gan.g_optimizer, gan._generator_losses(
                     gan._generate(noise, labels, training=True), labels, training=True)),
                 g_variables)
         run.apply(gan.g_optimizer, g_gradients, g_variables)
@@ -188,7 +188,7 @@ def _simultaneous_step(gan, run, real_images, labels):
         d_total, d_terms = gan._discriminator_losses(real_images, fake_images, labels, True, fake_outputs)
         d_total = gan._penalised(d_total, d_terms, real_images, ops.stop_gradient(fake_images), labels)
         g_total, g_terms = gan._generator_losses(fake_images, labels, True, fake_outputs)
-        return _scaled(gan.d_optimizer, d_total), _scaled(gan.g_optimizer, g_total), {**d_terms, **g_terms}
+        return gan._scaled(gan.d_optimizer, d_total), gan._scaled(gan.g_optimizer, g_total), {**d_terms, **g_terms}
 
     # One forward pass through both networks, then two backward passes (the tutorial's two tapes):
     # each network's gradient of its own loss.
@@ -203,15 +203,9 @@ def _simultaneous_step(gan, run, real_images, labels):
     run(lambda: gan._log(terms))
 
 
-def _scaled(optimizer, loss):
-    """The loss whose gradient is applied: float32, times the loss scale under mixed precision
-    (``LossScaleOptimizer.stateless_apply`` unscales the gradients)."""
-    return optimizer.scale_loss(ops.cast(loss, "float32"))
-
-
-def _scaled_pair(optimizer, loss_and_terms):
+def _scaled_pair(gan, optimizer, loss_and_terms):
     loss, terms = loss_and_terms
-    return _scaled(optimizer, loss), terms
+    return gan._scaled(optimizer, loss), terms
 
 
 def test_step(gan, state, data):

@@ -37,13 +37,19 @@ update as a pure function of the training state. Sampling lives in ``sampling``.
 
 from __future__ import annotations
 
+import sys
+
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
 from gan_utils import augment as augmentation
 from gan_utils import data, losses, sampling
+
+if keras.backend.backend() == "tensorflow":
+    # The tape-based step below is TensorFlow's; on JAX the package runs without TensorFlow
+    # installed (jax_step), so it is imported only where it is used.
+    import tensorflow as tf
 
 LOGGED_TERMS = ("d_loss", "g_loss", "wasserstein", "gradient_penalty", "r1_penalty", "class_loss", "g_class_loss")
 # How one training step updates the two networks (``GAN.compile(update=...)``):
@@ -68,6 +74,17 @@ def default_jit_compile() -> bool:
     if keras.backend.backend() == "jax":
         return True
     return bool(tf.config.list_physical_devices("GPU"))
+
+
+def _is_tf_dataset(x) -> bool:
+    """Whether ``x`` is a tf.data pipeline (without importing TensorFlow where it is absent)."""
+    tensorflow = sys.modules.get("tensorflow")
+    return tensorflow is not None and isinstance(x, tensorflow.data.Dataset)
+
+
+def _is_pipeline(x) -> bool:
+    """A pipeline of batches (tf.data or data.Batches), as data.make_dataset returns them."""
+    return _is_tf_dataset(x) or isinstance(x, data.Batches)
 
 
 def adam(learning_rate=2e-4, beta_1: float = 0.5, beta_2: float = 0.999) -> keras.optimizers.Adam:
@@ -261,7 +278,7 @@ class GAN(keras.Model):
         self._trackers = trackers
 
     def fit(self, x=None, *args, shuffle=False, steps_per_epoch=None, **kwargs):
-        """Keras ``fit``. Shuffling belongs to the tf.data pipeline (``data.make_dataset``), so the
+        """Keras ``fit``. Shuffling belongs to the pipeline (``data.make_dataset``), so the
         ``shuffle`` flag, which Keras ignores (with a warning) for datasets, defaults to False.
 
         A finite dataset is fed as one repeated iterator with ``steps_per_epoch`` set to its length:
@@ -270,7 +287,7 @@ class GAN(keras.Model):
         the batches are grouped ``d_steps`` at a time, so an epoch still reads every batch once and
         has 1/d_steps as many (generator) steps.
         """
-        if self.conditional and not isinstance(x, tf.data.Dataset):
+        if self.conditional and not _is_pipeline(x):
             y = kwargs.get("y", args[0] if args else None)
             if y is None:
                 raise ValueError(
@@ -279,13 +296,15 @@ class GAN(keras.Model):
                 )
             self.check_labels(y, len(x))
         if self.d_steps > 1:
-            if not isinstance(x, tf.data.Dataset):
+            if not _is_pipeline(x):
                 raise ValueError(
-                    f"d_steps={self.d_steps} needs a tf.data.Dataset of batches (data.make_dataset), "
+                    f"d_steps={self.d_steps} needs a pipeline of batches (data.make_dataset), "
                     f"got {type(x).__name__}."
                 )
-            x = x.batch(self.d_steps, drop_remainder=True)
-        if isinstance(x, tf.data.Dataset) and steps_per_epoch is None:
+            x = x.grouped(self.d_steps) if isinstance(x, data.Batches) else x.batch(self.d_steps, drop_remainder=True)
+            if isinstance(x, data.Batches) and len(x) == 0:
+                raise ValueError(f"The dataset has fewer than d_steps={self.d_steps} batches: no step to train.")
+        if _is_tf_dataset(x) and steps_per_epoch is None:
             steps = int(x.cardinality())
             if steps == 0:
                 raise ValueError(
@@ -374,8 +393,8 @@ class GAN(keras.Model):
     def _scaled(optimizer, loss):
         """The loss whose gradient is applied (computed under the tape): divided by the number of
         replicas (tf.distribute sums the replicas' gradients), times the loss scale under mixed
-        precision."""
-        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        precision (on JAX ``LossScaleOptimizer.stateless_apply`` unscales the gradients)."""
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync if keras.backend.backend() == "tensorflow" else 1
         return optimizer.scale_loss(ops.cast(loss, "float32") / replicas)
 
     @staticmethod

@@ -18,3 +18,29 @@ def tiny_gan_models(image_shape=(28, 28, 1), latent_dim=16):
 
 def random_images(n=8, shape=(28, 28, 1), seed=0):
     return np.random.default_rng(seed).uniform(0, 1, (n, *shape)).astype(np.float32)
+
+
+def mixed_precision_step_error(update="alternating"):
+    """How far one SGD step under ``mixed_float16`` (float16 compute, loss scaling) lands from the
+    same step in float32, relative to the step's size: small if the loss scale is undone, about 1 or
+    more if it is not or the step goes elsewhere. No dropout, so both steps draw the same numbers."""
+    import keras
+
+    from gan_utils import data, models, training
+
+    changes = []
+    for policy in ("float32", "mixed_float16"):
+        keras.mixed_precision.set_dtype_policy(policy)
+        try:
+            keras.utils.set_random_seed(0)
+            gan = training.GAN(models.keras_gan_generator(16, (28, 28, 1), filters=32),
+                               models.keras_gan_discriminator((28, 28, 1), filters=(32, 32), dropout=0.0), seed=0)
+            gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1), update=update)
+            networks = gan.generator.weights + gan.discriminator.weights
+            start = [keras.ops.convert_to_numpy(w) for w in networks]
+            gan.fit(data.make_dataset(random_images(8), batch_size=8, shuffle=False), epochs=1, verbose=0)
+            changes.append(np.concatenate([(keras.ops.convert_to_numpy(w) - s).ravel() for w, s in zip(networks, start)]))
+        finally:
+            keras.mixed_precision.set_dtype_policy("float32")
+    full, half = changes
+    return float(np.linalg.norm(half - full) / np.linalg.norm(full))

@@ -239,3 +239,23 @@ def test_pipeline_batches_are_full_shuffled_and_repeatable():
 def test_pipeline_rejects_batch_larger_than_data():
     with pytest.raises(ValueError, match="batch_size 64 is larger than the 10 images"):
         data.make_dataset(np.zeros((10, 2, 2, 1)), batch_size=64)
+
+
+def test_batches_the_pipeline_of_other_backends_keeps_the_same_contract():
+    # make_dataset returns data.Batches on JAX; built directly here it is checked on any backend.
+    images = np.arange(10, dtype=np.float32).reshape(10, 1, 1, 1)
+    pipeline = data.Batches(images, np.arange(10), batch_size=4, seed=3)
+    first = list(pipeline.as_numpy_iterator())  # one epoch, then a new order
+    assert len(first) == len(pipeline) == 2  # the ragged tail is dropped
+    for x, y in first:
+        assert x.shape == (4, 1, 1, 1) and y.shape == (4,)
+        np.testing.assert_array_equal(x[:, 0, 0, 0], y)
+    second = list(pipeline.as_numpy_iterator())
+    assert not np.array_equal(np.concatenate([y for _, y in first]), np.concatenate([y for _, y in second]))
+    again = data.Batches(images, np.arange(10), batch_size=4, seed=3)
+    np.testing.assert_array_equal(again[0][1], first[0][1])  # the seed fixes the order
+    grouped = data.Batches(images, batch_size=2, shuffle=False).grouped(2)  # what d_steps=2 reads
+    assert len(grouped) == 2 and grouped[1][0].shape == (2, 2, 1, 1, 1)
+    np.testing.assert_array_equal(grouped[1][0][:, :, 0, 0, 0], [[4, 5], [6, 7]])
+    with pytest.raises(IndexError, match="batch 2 of a pipeline of 2"):
+        grouped[2]

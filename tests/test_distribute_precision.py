@@ -9,7 +9,7 @@ import numpy as np
 
 from gan_utils import data, training
 
-from helpers import random_images, tiny_gan_models
+from helpers import mixed_precision_step_error, random_images, tiny_gan_models
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,7 +20,7 @@ cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 import numpy as np
 sys.path.insert(0, "tests")
-from helpers import random_images, tiny_gan_models
+from helpers import mixed_precision_step_error, random_images, tiny_gan_models
 from gan_utils import data, training
 
 strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
@@ -56,3 +56,9 @@ def test_mixed_precision_wraps_the_optimizers_and_trains():
         assert all(np.isfinite(v) for values in history.history.values() for v in values)
     finally:
         keras.mixed_precision.set_dtype_policy("float32")
+
+
+def test_a_mixed_precision_step_is_the_float32_step():
+    # Measured: 2.4% apart (float16 rounding) on TensorFlow, 1.4-1.7% on JAX (tests/jax_without_tensorflow.py);
+    # a loss scale left in the gradients would put the step 32,768 times too far.
+    assert mixed_precision_step_error("alternating") < 0.1
