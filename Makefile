@@ -57,15 +57,16 @@ OFFLINE_CONFIGS := dcgan_mnist_5k keras_gan_mnist_5k keras_gan_mnist_5k_swapped 
 offline-gifs: venv
 	$(PY) -m gan_utils train $(OFFLINE_CONFIGS)
 
-## bench (about 1.5 hours, plus 6 hours for the modern recipe at 20 minutes x 6 recipes x 3 seeds): speed against the reports' and the tutorial's loops; quality of three training loops on real MNIST digits over 3 seeds (table and learning-curve plot); conditional class accuracy over 3 seeds. Writes benchmarks/RESULTS.md and benchmarks/quality_digits.png (the README quotes them)
+## bench (about 1.5 hours, plus 6 hours for the modern recipe at 20 minutes x 6 recipes x 3 seeds): speed against the reports' and the tutorial's loops; quality of three training loops on real MNIST digits over 3 seeds (table and learning-curve plot); conditional class accuracy over 3 seeds; JAX against TensorFlow (and PyTorch where installed). Writes benchmarks/RESULTS.md and benchmarks/quality_digits.png (the README quotes them)
 bench: venv
 	$(PY) benchmarks/train_speed.py > benchmarks/.train_speed.md
 	$(PY) benchmarks/quality_digits.py > benchmarks/.quality_digits.md
 	$(PY) benchmarks/conditional_digits.py > benchmarks/.conditional_digits.md
 	$(PY) benchmarks/modern_recipe.py > benchmarks/.modern_recipe.md
-	{ cat benchmarks/.train_speed.md; echo; cat benchmarks/.quality_digits.md; echo; cat benchmarks/.conditional_digits.md; echo; cat benchmarks/.modern_recipe.md; } > benchmarks/.RESULTS.md
+	$(PY) benchmarks/jax_speed.py > benchmarks/.jax_speed.md
+	{ cat benchmarks/.train_speed.md; echo; cat benchmarks/.quality_digits.md; echo; cat benchmarks/.conditional_digits.md; echo; cat benchmarks/.modern_recipe.md; echo; cat benchmarks/.jax_speed.md; } > benchmarks/.RESULTS.md
 	mv benchmarks/.RESULTS.md benchmarks/RESULTS.md
-	rm -f benchmarks/.train_speed.md benchmarks/.quality_digits.md benchmarks/.conditional_digits.md benchmarks/.modern_recipe.md
+	rm -f benchmarks/.train_speed.md benchmarks/.quality_digits.md benchmarks/.conditional_digits.md benchmarks/.modern_recipe.md benchmarks/.jax_speed.md
 
 clean:
 	rm -rf runs notebooks/runs .pytest_cache build *.egg-info

@@ -71,3 +71,14 @@ def test_modern_recipe_benchmark_prints_targets_and_plots(shared_cache, tmp_path
         f"{name}/seed {seed}/0.02 min/every 4/64 samples" for name in ("dcgan", "hinge_sn") for seed in (0, 1)]
     assert run_benchmark("modern_recipe.py", *arguments, "--seeds", "2", "--only", "dcgan,hinge_sn",
                          env_cache=shared_cache) == table  # nothing left to train: the same table
+
+
+def test_jax_speed_benchmark_prints_jax_against_tensorflow(shared_cache):
+    # PyTorch is not in CI's requirements: its column says so (test_torch_reference.py checks the
+    # PyTorch copy of the networks where PyTorch is installed).
+    table = run_benchmark("jax_speed.py", "--steps", "1", "--repeats", "1", "--only", "dcgan_tutorial", "--no-torch",
+                          env_cache=shared_cache)
+    row = next(line for line in table.splitlines() if line.startswith("| dcgan_tutorial | 256 |"))
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[3] == "not installed" and cells[6].endswith("x")  # JAX / TensorFlow, from two interpreters
+    assert "measured float32 matmul rate" in table and cells[8].endswith("%")
