@@ -38,9 +38,10 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import imageio.v3 as iio  # noqa: E402
 import numpy as np  # noqa: E402
 
-from gan_utils import data, files, metrics, recipes  # noqa: E402
+from gan_utils import data, files, metrics, recipes, viz  # noqa: E402
 
 DATASET = "mnist_5k"
 ARCHITECTURE = "dcgan_tutorial"
@@ -55,6 +56,8 @@ def parse_args(argv=None):
     parser.add_argument("--samples", type=int, default=1000, help="generated images per score")
     parser.add_argument("--only", default=",".join(recipes.RECIPES), help="comma-separated recipe names")
     parser.add_argument("--plot", default="benchmarks/modern_recipe.png")
+    parser.add_argument("--samples-dir", default="benchmarks/modern_recipe_samples",
+                        help="a grid of each run's final samples (64 digits) is written here")
     parser.add_argument("--runs", default="benchmarks/modern_recipe_runs.json",
                         help="finished runs, kept between calls (JSON)")
     args = parser.parse_args(argv)
@@ -79,6 +82,10 @@ def train_and_score(recipe, seed, args, images, real_features, extractor):
         print(f"  {recipe.name}, seed {seed}: {clock / 60:.1f} of {args.minutes:g} min, step {steps}, "
               f"FCD {curve[-1][2]:.2f}", file=sys.stderr, flush=True)
     balance = metrics.class_balance(gan.sample(1000, seed=seed + 200), DATASET, "tanh", smoke=False)
+    grid = viz.image_grid(gan.sample(64, seed=seed + 300), ncols=8, value_range=(-1.0, 1.0))
+    os.makedirs(args.samples_dir, exist_ok=True)
+    with files.atomic_path(os.path.join(args.samples_dir, f"{recipe.name}_seed{seed}.png")) as temporary:
+        iio.imwrite(temporary, viz.upscale(grid, 2), extension=".png")
     return curve, balance["ratio"], balance["shares"]
 
 
@@ -176,7 +183,7 @@ def main(argv=None):
         gap = base_mean - mean
         print(f"* better than the DCGAN by more than both spreads: {gap:.2f} vs {base_spread + spread:.2f}, "
               f"{verdict(gap > base_spread + spread)}")
-    print(f"\nLearning curves: `{args.plot}`.")
+    print(f"\nLearning curves: `{args.plot}`. Each run's final samples: `{args.samples_dir}/<recipe>_seed<N>.png`.")
 
 
 def plot(results, floor, path):

@@ -57,8 +57,9 @@ def test_quality_benchmark_compares_three_loops_over_seeds_and_plots_them(shared
 
 
 def test_modern_recipe_benchmark_prints_targets_and_plots(shared_cache, tmp_path):
-    plot, runs = tmp_path / "modern.png", tmp_path / "runs.json"
-    arguments = ("--minutes", "0.02", "--every", "4", "--samples", "64", "--plot", str(plot), "--runs", str(runs))
+    plot, runs, samples = tmp_path / "modern.png", tmp_path / "runs.json", tmp_path / "samples"
+    arguments = ("--minutes", "0.02", "--every", "4", "--samples", "64", "--plot", str(plot), "--runs", str(runs),
+                 "--samples-dir", str(samples))
     partial = run_benchmark("modern_recipe.py", *arguments, "--seeds", "1", "--only", "dcgan", env_cache=shared_cache)
     assert "Best recipe of the 1 measured here: **dcgan**" in partial
     table = run_benchmark("modern_recipe.py", *arguments, "--seeds", "2", "--only", "dcgan,hinge_sn", env_cache=shared_cache)
@@ -69,6 +70,8 @@ def test_modern_recipe_benchmark_prints_targets_and_plots(shared_cache, tmp_path
     # The first call's run (dcgan, seed 0) was kept and reused: the second call trained the 3 others.
     assert sorted(json.loads(runs.read_text())) == [
         f"{name}/seed {seed}/0.02 min/every 4/64 samples" for name in ("dcgan", "hinge_sn") for seed in (0, 1)]
+    assert sorted(p.name for p in samples.iterdir()) == [
+        "dcgan_seed0.png", "dcgan_seed1.png", "hinge_sn_seed0.png", "hinge_sn_seed1.png"]
     assert run_benchmark("modern_recipe.py", *arguments, "--seeds", "2", "--only", "dcgan,hinge_sn",
                          env_cache=shared_cache) == table  # nothing left to train: the same table
 
