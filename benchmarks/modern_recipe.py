@@ -142,7 +142,7 @@ def main(argv=None):
         results[name] = [(stored[key]["curve"], stored[key]["balance"]) for key in
                          (run_key(name, seed, args) for seed in range(args.seeds)) if key in stored]
 
-    print(f"## The modern recipe on real digits ({datetime.date.today()}, {platform.machine()}, "
+    print(f"### The modern recipe on real digits ({datetime.date.today()}, {platform.machine()}, "
           f"{os.cpu_count()} CPU cores)\n")
     print(f"`python benchmarks/modern_recipe.py --minutes {args.minutes:g} --every {args.every} --seeds {args.seeds} "
           f"--samples {args.samples}`. Data: {DATASET} ({len(images)} train digits), batch {BATCH}, the "
