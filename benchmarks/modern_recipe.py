@@ -163,7 +163,11 @@ def main(argv=None):
         steps = [run[0][-1][1] for run in runs]
         print(f"| {name} | {recipes.recipe(name).adds} | {len(runs)} | {min(steps)}-{max(steps)} | {mean_spread(fcd)} | "
               f"{np.mean(fcd) / floor:.1f}x | {mean_spread(balance)} |")
-    plot({name: runs for name, runs in results.items() if runs}, floor, args.plot)
+    # The plot shows every recipe with stored runs under this protocol, not only those named by --only.
+    stored_runs = {name: [(stored[key]["curve"], stored[key]["balance"]) for key in
+                          (run_key(name, seed, args) for seed in range(args.seeds)) if key in stored]
+                   for name in recipes.RECIPES}
+    plot({name: runs for name, runs in stored_runs.items() if runs}, floor, args.plot)
     if len(finals) < len(results):
         print(f"\nTargets: waiting for every seed of {', '.join(n for n in results if n not in finals)} "
               f"(run the command again; finished runs are kept in `{args.runs}`). Learning curves so far: `{args.plot}`.")
