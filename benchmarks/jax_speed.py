@@ -74,7 +74,7 @@ def keras_gan(architecture: str, images: np.ndarray, batch: int):
         gan.fit(pipelines[steps], epochs=1, verbose=0, callbacks=[timer])
         return steps * batch / timer.seconds[-1]
 
-    return rate, gan
+    return rate
 
 
 def torch_loop(architecture: str, images: np.ndarray, batch: int):
@@ -105,7 +105,7 @@ def measure(architectures, steps: int, repeats: int, with_torch: bool) -> dict:
     for architecture in architectures:
         batch = CASES[architecture]
         images = random_images(architecture, batch)
-        loops = {keras.backend.backend(): keras_gan(architecture, images, batch)[0]}
+        loops = {keras.backend.backend(): keras_gan(architecture, images, batch)}
         if with_torch:
             loops["pytorch"] = torch_loop(architecture, images, batch)
         for rate in loops.values():
@@ -155,7 +155,8 @@ def device_peak(override: float | None) -> tuple[str, float, str]:
 
 
 def tflops_per_image(architecture: str) -> float:
-    generator, discriminator = models.build_gan_models(architecture, random_images(architecture, 1).shape[1:], LATENT_DIM)
+    shape = models.architecture(architecture).expected_image_shape
+    generator, discriminator = models.build_gan_models(architecture, shape, LATENT_DIM)
     batch = CASES[architecture]
     return budget.step_flops(models.forward_flops(generator), models.forward_flops(discriminator), batch) / batch / 1e12
 
