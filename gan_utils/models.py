@@ -442,6 +442,27 @@ def spectral_normalized(discriminator: keras.Model, power_iterations: int = 1) -
     return keras.models.clone_model(discriminator, clone_function=wrap)
 
 
+def with_minibatch_std(discriminator: keras.Model) -> keras.Model:
+    """A copy (fresh weights) of a Sequential ``discriminator`` with a ``MinibatchStdDev`` feature
+    map appended just before its Flatten layer, where the features still have one value per
+    position: the discriminator then sees how much a batch varies, and a batch of near-copies
+    stands out (Karras et al. 2018)."""
+    if not isinstance(discriminator, keras.Sequential):
+        raise ValueError(f"with_minibatch_std needs a Sequential discriminator; {discriminator.name!r} is a "
+                         f"{type(discriminator).__name__}.")
+    names = [layer.__class__.__name__ for layer in discriminator.layers]
+    if "Flatten" not in names:
+        raise ValueError(f"with_minibatch_std inserts the layer before Flatten; {discriminator.name!r} has none "
+                         f"(its layers: {names}).")
+    model = keras.Sequential(name=discriminator.name)
+    model.add(keras.Input(shape=discriminator.input_shape[1:], name="image"))
+    for layer in discriminator.layers:
+        if isinstance(layer, layers.Flatten) and not any(isinstance(added, MinibatchStdDev) for added in model.layers):
+            model.add(MinibatchStdDev(name="minibatch_std"))
+        model.add(layer.__class__.from_config(layer.get_config()))
+    return model
+
+
 def architecture(name: str) -> Architecture:
     try:
         return ARCHITECTURES[name]

@@ -26,6 +26,7 @@ class Recipe:
     adds: str  # what this step adds, in a sentence, with its paper
     loss: str = "non_saturating"
     spectral_norm: bool = False
+    minibatch_std: bool = False
     d_learning_rate: float = 2e-4
     g_learning_rate: float = 2e-4
     beta_1: float = 0.5
@@ -39,6 +40,8 @@ class Recipe:
         """The architecture's networks (spectrally normalised discriminator if asked), compiled."""
         keras.utils.set_random_seed(seed)
         generator, discriminator = models.build_gan_models(architecture, image_shape, latent_dim)
+        if self.minibatch_std:
+            discriminator = models.with_minibatch_std(discriminator)
         if self.spectral_norm:
             discriminator = models.spectral_normalized(discriminator)
         gan = training.GAN(generator, discriminator, seed=seed)
@@ -79,7 +82,16 @@ def _cumulative():
 
 
 CUMULATIVE = _cumulative()
-RECIPES = {recipe.name: recipe for recipe in CUMULATIVE}
+# Not cumulative: ingredients added to the DCGAN itself, for the case where an early ingredient
+# of the cumulative order costs more than the later ones give back at a small budget.
+BEYOND = (
+    dataclasses.replace(CUMULATIVE[0], name="dcgan_ema", ema_decay=0.999,
+                        adds="the DCGAN, sampling from a moving average of its generator's weights, decay 0.999"),
+    dataclasses.replace(CUMULATIVE[0], name="dcgan_ema_mbstd", ema_decay=0.999, minibatch_std=True,
+                        adds="the DCGAN with the weight average and a minibatch standard-deviation feature in "
+                             "the discriminator (Karras et al. 2018), against dropped classes"),
+)
+RECIPES = {recipe.name: recipe for recipe in CUMULATIVE + BEYOND}
 
 
 def recipe(name: str) -> Recipe:

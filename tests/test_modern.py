@@ -71,6 +71,21 @@ def test_minibatch_std_appends_the_batch_spread():
     assert collapsed.shape == (4, 8, 8, 4) and collapsed[..., 3].max() < 1e-3  # a collapsed batch shows
 
 
+def test_with_minibatch_std_inserts_the_feature_before_flatten():
+    _, discriminator = models.build_gan_models("dcgan_tutorial", (28, 28, 1), 16)
+    with_std = models.with_minibatch_std(discriminator)
+    names = [layer.__class__.__name__ for layer in with_std.layers]
+    assert names[names.index("Flatten") - 1] == "MinibatchStdDev" and names.count("MinibatchStdDev") == 1
+    # One more input channel for the Dense layer: 7 x 7 more weights; the rest is a fresh copy.
+    assert with_std.count_params() == discriminator.count_params() + 7 * 7
+    assert with_std(random_images(4, (28, 28, 1))).shape == (4, 1)
+    _, functional = models.build_gan_models("acgan_cifar10", (32, 32, 3))
+    with pytest.raises(ValueError, match="needs a Sequential discriminator.*Functional"):
+        models.with_minibatch_std(functional)
+    with pytest.raises(ValueError, match="before Flatten.*has none"):
+        models.with_minibatch_std(keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)]))
+
+
 def test_translation_moves_pixels_and_cutout_zeroes_a_square():
     seed = keras.random.SeedGenerator(0)
     image = np.zeros((1, 16, 16, 1), "float32")
@@ -154,6 +169,12 @@ def test_the_cumulative_recipes_add_one_ingredient_at_a_time():
     with pytest.raises(ValueError, match="'sngan'.*dcgan"):
         recipes.recipe("sngan")
     assert "49.03" in recipes.published_table() and "10,000 test" in recipes.published_table()
+    # Beyond the cumulative order: ingredients added to the DCGAN itself.
+    assert recipes.recipe("dcgan_ema").options() == "ema_decay=0.999"
+    assert recipes.recipe("dcgan_ema_mbstd").options() == "minibatch_std=True, ema_decay=0.999"
+    gan = recipes.recipe("dcgan_ema_mbstd").build("dcgan_tutorial", (28, 28, 1), 16, seed=0)
+    assert any(isinstance(layer, models.MinibatchStdDev) for layer in gan.discriminator.layers)
+    assert gan.loss_name == "non_saturating" and gan.ema_decay == 0.999
 
 
 def test_class_balance_of_real_and_single_class_images(cache):
