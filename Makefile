@@ -20,26 +20,29 @@ venv: $(VENV)/.installed
 demo: venv
 	$(PY) -m gan_utils train dcgan_mnist_5k
 
-## test: the linter, then unit tests plus every notebook executed by nbval, in smoke mode (notebooks 01 and 02 on the JAX backend too)
+## test: the linter, then unit tests plus every notebook executed by nbval, in smoke mode (notebooks 01 and 02 and the training tests marked jax on the JAX backend too)
 # Notebooks resume from their run folders; smoke runs start clean so that they really train.
 # Three pytest-xdist workers, one file (notebook) per worker at a time: on 2 cores 11 minutes
 # instead of 16, because much of a test's time is single-threaded (kernel start, tracing).
 # --durations lists the slowest tests, to keep the whole run well under CI's 20 minutes.
 TEST_WORKERS ?= 3
 JAX_NOTEBOOKS := notebooks/01_keras_gan_mnist.ipynb notebooks/02_dcgan_mnist_fashion_mnist.ipynb
-# Notebooks 01 and 02 run again on Keras' JAX backend (their first cell lets KERAS_BACKEND win), in
+# Notebooks 01 and 02 (their first cell lets KERAS_BACKEND win) and the tests marked jax (the
+# training core's public API) run again on Keras' JAX backend, in
 # the background while the main run goes (its workers leave a core idle now and then); that run's
 # log is printed after the main one, and either run failing fails the target.
 test: venv
 	$(PY) -m ruff check .
 	rm -rf notebooks/runs
 	mkdir -p notebooks/runs
-	KERAS_BACKEND=jax RUN_ROOT=$(CURDIR)/notebooks/runs/jax GAN_UTILS_SMOKE=1 $(PY) -m pytest --nbval-lax \
-		--nbval-current-env -p no:cacheprovider $(JAX_NOTEBOOKS) > notebooks/runs/jax.log 2>&1 & jax=$$!; \
+	{ KERAS_BACKEND=jax RUN_ROOT=$(CURDIR)/notebooks/runs/jax GAN_UTILS_SMOKE=1 $(PY) -m pytest --nbval-lax \
+		--nbval-current-env -p no:cacheprovider $(JAX_NOTEBOOKS); notebooks=$$?; \
+	  KERAS_BACKEND=jax GAN_UTILS_SMOKE=1 $(PY) -m pytest -p no:cacheprovider -m jax tests; units=$$?; \
+	  test $$notebooks -eq 0 && test $$units -eq 0; } > notebooks/runs/jax.log 2>&1 & jax=$$!; \
 	GAN_UTILS_SMOKE=1 $(PY) -m pytest --nbval-lax --nbval-current-env -n $(TEST_WORKERS) --dist loadfile \
 		--durations=15; main=$$?; \
 	wait $$jax; jax_status=$$?; \
-	echo "== notebooks $(JAX_NOTEBOOKS) on the JAX backend:"; cat notebooks/runs/jax.log; \
+	echo "== notebooks $(JAX_NOTEBOOKS) and the tests marked jax, on the JAX backend:"; cat notebooks/runs/jax.log; \
 	test $$main -eq 0 && test $$jax_status -eq 0
 
 ## gifs: every notebook configuration in full mode (downloads the datasets; a GPU is recommended)
@@ -57,7 +60,7 @@ OFFLINE_CONFIGS := dcgan_mnist_5k keras_gan_mnist_5k keras_gan_mnist_5k_swapped 
 offline-gifs: venv
 	$(PY) -m gan_utils train $(OFFLINE_CONFIGS)
 
-## bench (about 1.5 hours, plus 6 hours for the modern recipe at 20 minutes x 6 recipes x 3 seeds): speed against the reports' and the tutorial's loops; quality of three training loops on real MNIST digits over 3 seeds (table and learning-curve plot); conditional class accuracy over 3 seeds; JAX against TensorFlow (and PyTorch where installed). Writes benchmarks/RESULTS.md and benchmarks/quality_digits.png (the README quotes them)
+## bench (about 1.5 hours, plus 8 hours for the modern recipe at 20 minutes x 8 recipes x 3 seeds): speed against the reports' and the tutorial's loops; quality of three training loops on real MNIST digits over 3 seeds (table and learning-curve plot); conditional class accuracy over 3 seeds; JAX against TensorFlow (and PyTorch where installed). Writes benchmarks/RESULTS.md and benchmarks/quality_digits.png (the README quotes them)
 bench: venv
 	$(PY) benchmarks/train_speed.py > benchmarks/.train_speed.md
 	$(PY) benchmarks/quality_digits.py > benchmarks/.quality_digits.md

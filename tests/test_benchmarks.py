@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
@@ -74,6 +76,15 @@ def test_modern_recipe_benchmark_prints_targets_and_plots(shared_cache, tmp_path
         "dcgan_seed0.png", "dcgan_seed1.png", "hinge_sn_seed0.png", "hinge_sn_seed1.png"]
     assert run_benchmark("modern_recipe.py", *arguments, "--seeds", "2", "--only", "dcgan,hinge_sn",
                          env_cache=shared_cache) == table  # nothing left to train: the same table
+    # A run is deterministic in its steps: --steps replays the stored seed 0 of hinge_sn to its first
+    # score and lands on the same FCD (and writes the grid again).
+    stored = json.loads(runs.read_text())["hinge_sn/seed 0/0.02 min/every 4/64 samples"]["curve"][0]
+    replay_runs = tmp_path / "replay.json"
+    replay = run_benchmark("modern_recipe.py", *arguments[:-4], "--samples-dir", str(samples), "--runs", str(replay_runs),
+                           "--steps", "4", "--seeds", "1", "--only", "hinge_sn", env_cache=shared_cache)
+    assert "--steps 4" in replay and "4 generator steps per run" in replay
+    replayed = json.loads(replay_runs.read_text())["hinge_sn/seed 0/4 steps/every 4/64 samples"]["curve"]
+    assert [point[1:] for point in replayed] == [pytest.approx(stored[1:], rel=1e-4)]
 
 
 def test_jax_speed_benchmark_prints_jax_against_tensorflow(shared_cache):

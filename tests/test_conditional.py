@@ -137,6 +137,7 @@ def test_generated_classes_follow_the_requested_labels_and_inputs_of_shape_n_or_
 
 # --- training ----------------------------------------------------------------------------------
 
+@pytest.mark.jax
 def test_acgan_logs_both_terms_and_class_accuracies_on_real_and_generated_images():
     gan = compiled(*small_acgan_models())
     images = random_images(32) * 2 - 1
@@ -151,6 +152,7 @@ def test_acgan_logs_both_terms_and_class_accuracies_on_real_and_generated_images
     assert set(result) == expected
 
 
+@pytest.mark.jax
 def test_conditional_gans_take_critic_steps_and_the_gradient_penalty_on_the_same_core():
     gan = compiled(*small_conditional_models(), loss="wasserstein", d_steps=2, gradient_penalty_weight=10.0)
     images = random_images(32) * 2 - 1
@@ -160,6 +162,7 @@ def test_conditional_gans_take_critic_steps_and_the_gradient_penalty_on_the_same
     assert all(math.isfinite(v) for values in history.history.values() for v in values)
 
 
+@pytest.mark.jax
 def test_class_weight_zero_makes_an_acgan_ignore_its_class_head():
     gan = compiled(*small_acgan_models(), class_loss_weight=0.0)
     head = gan.discriminator.get_layer("class_logits")

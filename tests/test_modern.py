@@ -25,6 +25,7 @@ def test_r1_of_a_linear_discriminator_is_its_squared_weight_norm():
     assert float(penalty) == pytest.approx(1 + 4 + 0.25)
 
 
+@pytest.mark.jax
 def test_compile_with_hinge_and_r1_trains_and_logs_the_penalty():
     keras.utils.set_random_seed(0)
     gan = training.GAN(*tiny_gan_models(), seed=0)
@@ -113,6 +114,7 @@ def test_augmentation_is_differentiable_and_trains():
         gan.compile(augment=("flip",))
 
 
+@pytest.mark.jax
 def test_the_generator_average_is_updated_sampled_from_and_restored(tmp_path):
     from gan_utils import callbacks
 

@@ -31,6 +31,7 @@ def test_a_few_hundred_steps_on_digits_learn(mnist_5k_sigmoid):
     assert after < 0.5 * before, (before, after)
 
 
+@pytest.mark.jax
 def test_evaluate_reports_accuracy_on_held_out_real_and_fresh_fakes(tiny_gan):
     result = tiny_gan.evaluate(random_images(16), batch_size=8, return_dict=True, verbose=0)
     assert set(result) == {"d_loss", "g_loss", "real_acc", "fake_acc"}
@@ -53,6 +54,7 @@ def test_swapped_labels_train_the_discriminator_the_other_way():
     assert separation_after_training(0.0, 1.0) < -0.1  # ... and lower when the labels are swapped
 
 
+@pytest.mark.jax
 def test_same_seed_same_training():
     def run():
         keras.utils.set_random_seed(7)
@@ -66,6 +68,7 @@ def test_same_seed_same_training():
     np.testing.assert_allclose(images_a, images_b, atol=1e-6)
 
 
+@pytest.mark.jax
 def test_fit_accepts_image_label_pairs(tiny_gan):
     pipeline = data.make_dataset(random_images(16), np.arange(16) % 10, batch_size=8)
     history = tiny_gan.fit(pipeline, epochs=1, verbose=0)
@@ -90,6 +93,7 @@ def test_mismatched_models_and_labels_are_rejected():
         gan.generate(np.zeros((2, 100)))
 
 
+@pytest.mark.jax
 def test_nan_loss_stops_with_epoch_and_step():
     gan = training.GAN(*tiny_gan_models(), seed=0)
     gan.compile()
@@ -103,6 +107,7 @@ def test_default_jit_compile_is_off_without_a_gpu():
     assert training.default_jit_compile() is False
 
 
+@pytest.mark.jax
 def test_critic_steps_group_batches_and_clipping_bounds_the_critic():
     gan = training.GAN(*tiny_gan_models(), seed=0)
     gan.compile(
@@ -117,6 +122,7 @@ def test_critic_steps_group_batches_and_clipping_bounds_the_critic():
     assert all(float(np.max(np.abs(w))) <= 0.01 + 1e-7 for w in gan.discriminator.get_weights())
 
 
+@pytest.mark.jax
 def test_gradient_penalty_variant_logs_the_penalty_and_stays_finite():
     gan = training.GAN(*tiny_gan_models(), seed=0)
     gan.compile(
@@ -130,6 +136,7 @@ def test_gradient_penalty_variant_logs_the_penalty_and_stays_finite():
     assert history.history["gradient_penalty"][0] > 0
 
 
+@pytest.mark.jax
 def test_critic_steps_need_a_dataset_with_enough_batches():
     gan = training.GAN(*tiny_gan_models(), seed=0)
     gan.compile(loss="wasserstein", d_steps=5)
