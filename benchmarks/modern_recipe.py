@@ -182,9 +182,10 @@ def main(argv=None):
         steps = [run[0][-1][1] for run in runs]
         print(f"| {name} | {recipes.recipe(name).adds} | {len(runs)} | {min(steps)}-{max(steps)} | {mean_spread(fcd)} | "
               f"{np.mean(fcd) / floor:.1f}x | {mean_spread(balance)} |")
-    # The plot shows every recipe with stored runs under this protocol, not only those named by --only.
-    stored_runs = {name: [(stored[key]["curve"], stored[key]["balance"]) for key in
-                          (run_key(name, seed, args) for seed in range(args.seeds)) if key in stored]
+    # The plot shows every stored run under this protocol, whatever --only and --seeds name.
+    protocol = run_key("", 0, args).split("/", 2)[2]
+    stored_runs = {name: [(run["curve"], run["balance"]) for key, run in sorted(stored.items())
+                          if key.startswith(f"{name}/seed ") and key.split("/", 2)[2] == protocol]
                    for name in recipes.RECIPES}
     plot({name: runs for name, runs in stored_runs.items() if runs}, floor, args.plot)
     if len(finals) < len(results):
