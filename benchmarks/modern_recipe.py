@@ -103,7 +103,12 @@ def train_and_score(recipe, seed, args, images, real_features, extractor):
 
 def run_key(name: str, seed: int, args) -> str:
     """A stored run's key: the recipe, the seed and everything of the protocol that changes a run."""
-    return f"{name}/seed {seed}/{budget(args)}/every {args.every}/{args.samples} samples"
+    return f"{name}/seed {seed}/{protocol(args)}"
+
+
+def protocol(args) -> str:
+    """The part of a run's key that every run of one protocol shares."""
+    return f"{budget(args)}/every {args.every}/{args.samples} samples"
 
 
 def budget(args) -> str:
@@ -183,9 +188,8 @@ def main(argv=None):
         print(f"| {name} | {recipes.recipe(name).adds} | {len(runs)} | {min(steps)}-{max(steps)} | {mean_spread(fcd)} | "
               f"{np.mean(fcd) / floor:.1f}x | {mean_spread(balance)} |")
     # The plot shows every stored run under this protocol, whatever --only and --seeds name.
-    protocol = run_key("", 0, args).split("/", 2)[2]
     stored_runs = {name: [(run["curve"], run["balance"]) for key, run in sorted(stored.items())
-                          if key.startswith(f"{name}/seed ") and key.split("/", 2)[2] == protocol]
+                          if key.startswith(f"{name}/seed ") and key.split("/", 2)[2] == protocol(args)]
                    for name in recipes.RECIPES}
     plot({name: runs for name, runs in stored_runs.items() if runs}, floor, args.plot)
     if len(finals) < len(results):
