@@ -90,9 +90,19 @@ def test_modern_recipe_benchmark_prints_targets_and_plots(shared_cache, tmp_path
 def test_jax_speed_benchmark_prints_jax_against_tensorflow(shared_cache):
     # PyTorch is not in CI's requirements: its column says so (test_torch_reference.py checks the
     # PyTorch copy of the networks where PyTorch is installed).
-    table = run_benchmark("jax_speed.py", "--steps", "1", "--repeats", "1", "--only", "dcgan_tutorial", "--no-torch",
-                          env_cache=shared_cache)
+    # With the GPU run's options (README "Two backends"): steps per call, the one-pass update, strict float32.
+    table = run_benchmark("jax_speed.py", "--steps", "2", "--repeats", "1", "--only", "dcgan_tutorial", "--no-torch",
+                          "--steps-per-execution", "2", "--simultaneous", "--float32", "strict", env_cache=shared_cache)
     row = next(line for line in table.splitlines() if line.startswith("| dcgan_tutorial | 256 |"))
     cells = [cell.strip() for cell in row.strip("|").split("|")]
     assert cells[3] == "not installed" and cells[6].endswith("x")  # JAX / TensorFlow, from two interpreters
     assert "measured float32 matmul rate" in table and cells[8].endswith("%")
+    assert "Float32 precision: strict" in table and "--steps-per-execution 2 --float32 strict --simultaneous" in table
+    extra_rows = [line for line in table.splitlines() if line.startswith("| dcgan_tutorial | 256 |")][1:]
+    assert len(extra_rows) == 2 and all(line.rstrip(" |").endswith("x") for line in extra_rows)
+
+
+def test_jax_speed_benchmark_refuses_steps_that_do_not_fill_whole_calls():
+    result = subprocess.run([sys.executable, str(BENCHMARKS / "jax_speed.py"), "--steps", "3", "--steps-per-execution",
+                             "2"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "--steps-per-execution 2 must be at least 1 and divide --steps 3" in result.stderr
