@@ -27,6 +27,16 @@ def test_notebook_is_committed_without_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_markdown_has_no_control_characters(path):
+    # A notebook written from Python with "\frac" or "\text" in a plain string gets a form feed
+    # or a tab where the LaTeX command was, and the formula renders broken (notebook 13 had both).
+    for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        if cell.cell_type == "markdown":
+            found = sorted({repr(c) for c in cell.source if c != "\n" and (ord(c) < 32 or ord(c) == 127)})
+            assert not found, f"{path.name}, cell {index}: control characters {found} (an unescaped LaTeX backslash?)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_installs_gan_utils_and_reads_the_smoke_switch(path):
     sources = [cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
     assert "pip" in sources[0] and "gan_utils" in sources[0]
