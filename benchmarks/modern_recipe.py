@@ -111,8 +111,13 @@ def protocol(args) -> str:
     return f"{budget(args)}/every {args.every}/{args.samples} samples"
 
 
-def budget(args) -> str:
-    return f"{args.steps} steps" if args.steps else f"{args.minutes:g} min"
+def budget(args, spelling: str = "key") -> str:
+    """A run's length (--steps if given, else --minutes) as a stored run's key spells it ("20 min"),
+    as the command-line option ("--minutes 20") or in words ("20 minutes of training")."""
+    spellings = {"key": (f"{args.steps} steps", f"{args.minutes:g} min"),
+                 "option": (f"--steps {args.steps}", f"--minutes {args.minutes:g}"),
+                 "words": (f"{args.steps} generator steps", f"{args.minutes:g} minutes of training")}
+    return spellings[spelling][0 if args.steps else 1]
 
 
 def load_runs(path) -> dict:
@@ -165,11 +170,9 @@ def main(argv=None):
 
     print(f"### The modern recipe on real digits ({datetime.date.today()}, {platform.machine()}, "
           f"{os.cpu_count()} CPU cores)\n")
-    length = f"--steps {args.steps}" if args.steps else f"--minutes {args.minutes:g}"
-    per_run = f"{args.steps} generator steps" if args.steps else f"{args.minutes:g} minutes of training"
-    print(f"`python benchmarks/modern_recipe.py {length} --every {args.every} --seeds {args.seeds} "
+    print(f"`python benchmarks/modern_recipe.py {budget(args, 'option')} --every {args.every} --seeds {args.seeds} "
           f"--samples {args.samples}`. Data: {DATASET} ({len(images)} train digits), batch {BATCH}, the "
-          f"{ARCHITECTURE} networks; {per_run} per run (scoring excluded); FCD: "
+          f"{ARCHITECTURE} networks; {budget(args, 'words')} per run (scoring excluded); FCD: "
           f"{DATASET} classifier features, {len(test_images)} test digits vs {args.samples} generated ones; "
           f"real-vs-real floor {floor:.3f} ({n_floor} train digits); class balance: the largest over the smallest "
           f"share of a digit among 1,000 samples; mean ± standard deviation over {args.seeds} seeds.\n")
