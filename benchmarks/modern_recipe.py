@@ -170,8 +170,9 @@ def main(argv=None):
 
     print(f"### The modern recipe on real digits ({datetime.date.today()}, {platform.machine()}, "
           f"{os.cpu_count()} CPU cores)\n")
+    only = "" if args.only == list(recipes.RECIPES) else f" --only {','.join(args.only)}"
     print(f"`python benchmarks/modern_recipe.py {budget(args, 'option')} --every {args.every} --seeds {args.seeds} "
-          f"--samples {args.samples}`. Data: {DATASET} ({len(images)} train digits), batch {BATCH}, the "
+          f"--samples {args.samples}{only}`. Data: {DATASET} ({len(images)} train digits), batch {BATCH}, the "
           f"{ARCHITECTURE} networks; {budget(args, 'words')} per run (scoring excluded); FCD: "
           f"{DATASET} classifier features, {len(test_images)} test digits vs {args.samples} generated ones; "
           f"real-vs-real floor {floor:.3f} ({n_floor} train digits); class balance: the largest over the smallest "

@@ -82,7 +82,7 @@ def test_modern_recipe_benchmark_prints_targets_and_plots(shared_cache, tmp_path
     replay_runs = tmp_path / "replay.json"
     replay = run_benchmark("modern_recipe.py", *arguments[:-4], "--samples-dir", str(samples), "--runs", str(replay_runs),
                            "--steps", "4", "--seeds", "1", "--only", "hinge_sn", env_cache=shared_cache)
-    assert "--steps 4" in replay and "4 generator steps per run" in replay
+    assert "--steps 4" in replay and "--only hinge_sn`" in replay and "4 generator steps per run" in replay
     replayed = json.loads(replay_runs.read_text())["hinge_sn/seed 0/4 steps/every 4/64 samples"]["curve"]
     assert [point[1:] for point in replayed] == [pytest.approx(stored[1:], rel=1e-4)]
 
