@@ -3,6 +3,7 @@ device: the PyTorch DCGAN tutorial's step on the same architectures (``torch_ref
 where TensorFlow is installed, JAX against TensorFlow for the same ``gan_utils`` step.
 
     python benchmarks/jax_speed.py [--steps 20] [--repeats 3] [--only NAME ...] [--peak-tflops N]
+        [--float32 strict] [--dtype-policy mixed_bfloat16] [--simultaneous] [--steps-per-execution N]
 
 Needs JAX; TensorFlow and PyTorch are each optional (a missing one's column is left out), so it
 runs on the accelerator machines this project borrows (JAX and PyTorch, no TensorFlow) and on a CPU.
@@ -24,7 +25,10 @@ dense and convolution layers (``gan_utils.budget.step_flops``), against the devi
 a GPU's from its datasheet (``GPU_FP32_PEAK_TFLOPS``, or ``--peak-tflops``), a CPU's measured as
 the float32 matmul rate through JAX. Precision defaults differ and are left as students get them:
 JAX may use TF32 for float32 matrix products on recent NVIDIA GPUs, PyTorch uses it for
-convolutions (``torch.backends.cudnn.allow_tf32``) but not for matmuls.
+convolutions (``torch.backends.cudnn.allow_tf32``) but not for matmuls; ``--float32 strict`` holds
+both (and TensorFlow) to full float32. ``--dtype-policy`` sets the Keras loops' policy (PyTorch stays
+float32). ``--simultaneous`` and ``--steps-per-execution N`` each add a JAX loop, timed in the same
+rounds, and a table of it against the default loop. Figures measured on a GPU: README, "Two backends".
 """
 
 from __future__ import annotations
@@ -264,29 +268,26 @@ def main(argv=None):
         print("On this GPU JAX runs float32 convolutions and matrix products on TF32 tensor cores by default, "
               "so the share of the float32 peak can pass 100%; `--float32 strict` measures against that ceiling.")
         print()
-    if args.steps_per_execution > 1:
-        # What compile(steps_per_execution=N) buys: fewer host round trips per step (README "On a GPU").
-        print(f"JAX with `compile(steps_per_execution={args.steps_per_execution})` against the default 1, same "
-              "rounds:")
-        print()
-        print("| architecture | batch | JAX img/s, 1 step per call | "
-              f"{args.steps_per_execution} steps per call | gain |")
-        print("|---|---|---|---|---|")
-        for architecture, row in rates.items():
-            one, many = row["jax"], row["jax/spe"]
-            print(f"| {architecture} | {CASES[architecture]} | {one:,.0f} | {many:,.0f} | {many / one:.2f}x |")
-        print()
-    if args.simultaneous:
-        # Issue 16: the one-pass update saves a generator forward pass and a discriminator pass per step.
-        print("JAX with `compile(update='simultaneous')` (the TensorFlow tutorial's one-pass step) against the "
-              "default `alternating`, same rounds:")
-        print()
-        print("| architecture | batch | alternating img/s | simultaneous img/s | simultaneous / alternating |")
-        print("|---|---|---|---|---|")
-        for architecture, row in rates.items():
-            one, other = row["jax"], row["jax/simultaneous"]
-            print(f"| {architecture} | {CASES[architecture]} | {one:,.0f} | {other:,.0f} | {other / one:.2f}x |")
-        print()
+    if args.steps_per_execution > 1:  # fewer host round trips per step (README "On a GPU")
+        print_against_default(rates, "jax/spe", f"JAX with `compile(steps_per_execution={args.steps_per_execution})` "
+                              "against the default 1, same rounds:", "JAX img/s, 1 step per call",
+                              f"{args.steps_per_execution} steps per call", "gain")
+    if args.simultaneous:  # one generator forward pass and one discriminator pass fewer per step
+        print_against_default(rates, "jax/simultaneous", "JAX with `compile(update='simultaneous')` (the TensorFlow "
+                              "tutorial's one-pass step) against the default `alternating`, same rounds:",
+                              "alternating img/s", "simultaneous img/s", "simultaneous / alternating")
+
+
+def print_against_default(rates: dict, loop: str, sentence: str, default: str, variant: str, ratio: str):
+    """A table of one variant of the JAX loop (``loop`` in ``measure``'s rows) against the default one."""
+    print(sentence)
+    print()
+    print(f"| architecture | batch | {default} | {variant} | {ratio} |")
+    print("|---|---|---|---|---|")
+    for architecture, row in rates.items():
+        base, other = row["jax"], row[loop]
+        print(f"| {architecture} | {CASES[architecture]} | {base:,.0f} | {other:,.0f} | {other / base:.2f}x |")
+    print()
 
 
 if __name__ == "__main__":
