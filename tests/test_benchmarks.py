@@ -68,6 +68,7 @@ def test_modern_recipe_benchmark_prints_targets_and_plots(shared_cache, tmp_path
     rows = [line for line in table.splitlines() if line.startswith(("| dcgan |", "| hinge_sn |"))]
     assert len(rows) == 2 and all(row.count(" ± ") == 2 for row in rows)  # FCD and balance: mean ± spread
     assert "within 3x the floor" in table and "class balance within 1.5" in table and "both spreads" in table
+    assert "(1,000 real train digits: " in table  # the balance target's yardstick, from real digits
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # The first call's run (dcgan, seed 0) was kept and reused: the second call trained the 3 others.
     assert sorted(json.loads(runs.read_text())) == [
