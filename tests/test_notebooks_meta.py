@@ -36,6 +36,25 @@ def test_markdown_has_no_control_characters(path):
             assert not found, f"{path.name}, cell {index}: control characters {found} (an unescaped LaTeX backslash?)"
 
 
+# Images the README shows by repository path, and notebooks by this repository's raw GitHub URL
+# (Colab opens a notebook alone, so a relative path would not resolve there).
+RAW_URL = re.compile(r"raw\.githubusercontent\.com/gan-teaching/gan-notebooks/main/([^)\s\"']+)")
+README_IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
+
+
+@pytest.mark.parametrize("path", [ROOT / "README.md", *NOTEBOOKS], ids=lambda p: p.name)
+def test_every_image_shown_is_in_the_repository(path):
+    if path.suffix == ".ipynb":
+        text = "".join(cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "markdown")
+        shown = RAW_URL.findall(text)
+    else:
+        shown = [image for image in README_IMAGE.findall(path.read_text()) if not image.startswith("http")]
+    missing = [image for image in shown if not (ROOT / image).is_file()]
+    assert not missing, f"{path.name} shows images the repository lacks: {missing}"
+    if path.suffix == ".md":
+        assert shown  # the pattern still finds the README's images
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_installs_gan_utils_and_reads_the_smoke_switch(path):
     sources = [cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
