@@ -107,3 +107,21 @@ def test_jax_speed_benchmark_refuses_steps_that_do_not_fill_whole_calls():
     result = subprocess.run([sys.executable, str(BENCHMARKS / "jax_speed.py"), "--steps", "3", "--steps-per-execution",
                              "2"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "--steps-per-execution 2 must be at least 1 and divide --steps 3" in result.stderr
+
+
+def test_modern_recipe_plot_takes_each_recipes_best_covered_run_length():
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import modern_recipe
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    curve = [[1.0, 250, 50.0], [2.0, 500, 20.0]]
+    stored = {f"{name}/seed {seed}/{length}/every 250/1000 samples": {"curve": curve}
+              for name, length, seeds in (("dcgan", "20 min", 3), ("hinge_sn", "20 min", 3), ("hinge_sn", "10250 steps", 1),
+                                          ("ttur", "20 min", 1), ("ttur", "10250 steps", 1))
+              for seed in range(seeds)}
+    stored["dcgan/seed 3/9000 steps/every 500/1000 samples"] = {"curve": curve}  # another protocol: left out
+    chosen = modern_recipe.plotted_runs(stored, modern_recipe.parse_args(["--steps", "10250", "--every", "250"]))
+    assert {name: (length, len(curves)) for name, (length, curves) in chosen.items()} == {
+        "dcgan": ("20 min", 3), "hinge_sn": ("20 min", 3),  # the most seeds, over this call's length
+        "ttur": ("10250 steps", 1)}  # a tie: this call's length
