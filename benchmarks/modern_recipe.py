@@ -110,7 +110,12 @@ def run_key(name: str, seed: int, args) -> str:
 
 def protocol(args) -> str:
     """The part of a run's key that every run of one protocol shares."""
-    return f"{budget(args)}/every {args.every}/{args.samples} samples"
+    return f"{budget(args)}/{scoring(args)}"
+
+
+def scoring(args) -> str:
+    """How a run is scored, the part of the protocol that runs of any length can share."""
+    return f"every {args.every}/{args.samples} samples"
 
 
 def budget(args, spelling: str = "key") -> str:
@@ -130,7 +135,7 @@ def plotted_runs(stored: dict, args) -> dict:
     lengths: dict = {}
     for key, run in sorted(stored.items()):
         name, _seed, length, *rest = key.split("/")
-        if "/".join(rest) == protocol(args).split("/", 1)[1]:
+        if "/".join(rest) == scoring(args):
             lengths.setdefault(name, {}).setdefault(length, []).append(run["curve"])
     return {name: max(lengths[name].items(), key=lambda item: (len(item[1]), item[0] == budget(args)))
             for name in recipes.RECIPES if name in lengths}
