@@ -19,7 +19,8 @@ Two sections (``--sections``):
   Targets: gan_utils' mean distance no worse than each reference loop's, at both. Writes the
   learning curves (mean over seeds, band from the lowest to the highest seed) to ``--plot``.
 * ``perturbations``: the distance of the 1,000 real train digits after small known changes (a
-  one-pixel shift, 10% less brightness, ...), to show what a multiple of the floor means.
+  one-pixel shift, 10% less brightness, ...), to show what a multiple of the floor means, each
+  with the class balance the same classifier finds among the changed digits.
 """
 
 from __future__ import annotations
@@ -262,14 +263,25 @@ def main(argv=None):
         print(f"{protocol} The {len(other_real)} real train digits of the floor, changed as named. "
               "Command: `python benchmarks/quality_digits.py --sections perturbations`.")
         print()
-        print("| real train digits, changed | Frechet classifier distance | / floor |")
-        print("|---|---|---|")
-        print(f"| unchanged (floor) | {floor:.3f} | 1.0x |")
-        for name, change in PERTURBATIONS.items():
-            distance = score(np.clip(change(other_real, rng), -1.0, 1.0))
-            print(f"| {name} | {distance:.3f} | {distance / floor:.1f}x |")
+        print("The class balance beside each (largest over smallest share of a digit as the same classifier "
+              "judges them) asks whether imperfect digits alone make the classifier see some digits more often "
+              "than others: a generator's imbalance means more where the judge stays balanced on changed digits.")
+        print()
+        print("| real train digits, changed | Frechet classifier distance | / floor | class balance (least, most frequent) |")
+        print("|---|---|---|---|")
+        for name, change in {"unchanged (floor)": lambda x, rng: x, **PERTURBATIONS}.items():
+            changed = np.clip(change(other_real, rng), -1.0, 1.0)
+            distance = score(changed)
+            print(f"| {name} | {distance:.3f} | {distance / floor:.1f}x | {describe_balance(changed)} |")
         print()
 
+
+def describe_balance(images) -> str:
+    """Class balance of images in [-1, 1] with the least and the most frequent digit and their shares."""
+    balance = metrics.class_balance(images, DATASET, "tanh", smoke=False)
+    shares = balance["shares"]
+    return (f"{balance['ratio']:.2f} ({shares.argmin()}: {shares.min():.1%}, "
+            f"{shares.argmax()}: {shares.max():.1%})")
 
 if __name__ == "__main__":
     main()

@@ -182,7 +182,8 @@ def main(argv=None):
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, TensorFlow {tf.__version__}, "
           f"Keras {keras.__version__}; float32 matmul ceiling **{ceiling:.0f} GFLOP/s**. Real images read per "
           f"second (the reports' loop reads half a batch per step); ratios against the reference loop in the same "
-          f"process. Command: `python benchmarks/train_speed.py --steps {args.steps} --repeats {args.repeats}`.")
+          f"process. Command: `python benchmarks/train_speed.py --steps {args.steps} --repeats {args.repeats}"
+          f"{' --only ' + ' '.join(args.only) if args.only else ''}{'' if args.breakdown else ' --no-breakdown'}`.")
     print()
     print("| architecture | batch | reference loop | reference img/s | alternating img/s | / reference | "
           "previous step (fresh noise) / reference | gain over the previous step | simultaneous / reference | "
