@@ -40,6 +40,8 @@ def test_speed_benchmark_measures_a_conditional_gan_and_the_tutorials_step(share
     target = next(line for line in table.splitlines() if line.startswith("* Target, dcgan_tutorial:"))
     assert "median" in target and "over 2 rounds" in target  # the noise band beside the verdict
     assert "float32 matmul ceiling" in table
+    # The printed command is the one that made the table.
+    assert "`python benchmarks/train_speed.py --steps 1 --repeats 2 --only conditional_dcgan_report004 dcgan_tutorial`" in table
     assert "| generator forward, a batch of fakes for the discriminator |" in table  # where the time goes
     assert "| (28, 28, 1) | 128 |" in table  # the input pipeline's own throughput
 
