@@ -60,7 +60,7 @@ OFFLINE_CONFIGS := dcgan_mnist_5k keras_gan_mnist_5k keras_gan_mnist_5k_swapped 
 offline-gifs: venv
 	$(PY) -m gan_utils train $(OFFLINE_CONFIGS)
 
-## bench (about 1.5 hours, plus 8 hours for the modern recipe at 20 minutes x 8 recipes x 3 seeds): speed against the reports' and the tutorial's loops; quality of three training loops on real MNIST digits over 3 seeds (table and learning-curve plot); conditional class accuracy over 3 seeds; JAX against TensorFlow (and PyTorch where installed). Writes benchmarks/RESULTS.md and benchmarks/quality_digits.png (the README quotes them)
+## bench (about 1.5 hours, plus 9 hours for the modern recipe at 20 minutes x 9 recipes x 3 seeds): speed against the reports' and the tutorial's loops; quality of three training loops on real MNIST digits over 3 seeds (table and learning-curve plot); conditional class accuracy over 3 seeds; JAX against TensorFlow (and PyTorch where installed). Writes benchmarks/RESULTS.md and benchmarks/quality_digits.png (the README quotes them)
 bench: venv
 	$(PY) benchmarks/train_speed.py > benchmarks/.train_speed.md
 	$(PY) benchmarks/quality_digits.py > benchmarks/.quality_digits.md

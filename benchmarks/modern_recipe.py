@@ -22,7 +22,7 @@ Targets (issue 15), each printed with its figure:
 Writes the learning curves of every stored run (mean over seeds, band from the lowest to the highest
 seed, against generator steps) to ``--plot``.
 
-At 20 minutes per run the whole benchmark takes 8 hours of CPU (8 recipes x 3 seeds). Every
+At 20 minutes per run the whole benchmark takes 9 hours of CPU (9 recipes x 3 seeds). Every
 finished run is kept in ``--runs`` (JSON, written atomically after each run, keyed by recipe, seed
 and protocol), and a later call skips the runs it finds there: the benchmark can be run a few
 recipes at a time (``--only``) and picked up after an interruption. The table lists every recipe

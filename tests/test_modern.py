@@ -177,6 +177,11 @@ def test_the_cumulative_recipes_add_one_ingredient_at_a_time():
     gan = recipes.recipe("dcgan_ema_mbstd").build("dcgan_tutorial", (28, 28, 1), 16, seed=0)
     assert any(isinstance(layer, models.MinibatchStdDev) for layer in gan.discriminator.layers)
     assert gan.loss_name == "non_saturating" and gan.ema_decay == 0.999
+    assert recipes.recipe("dcgan_ema_lr4x").options() == (
+        "d_learning_rate=0.0008, g_learning_rate=0.0008, ema_decay=0.999")
+    gan = recipes.recipe("dcgan_ema_lr4x").build("dcgan_tutorial", (28, 28, 1), 16, seed=0)
+    assert [float(o.learning_rate) for o in (gan.d_optimizer, gan.g_optimizer)] == pytest.approx([8e-4, 8e-4])
+    assert (gan.d_optimizer.beta_1, gan.ema_decay) == (0.5, 0.999)
 
 
 def test_class_balance_of_real_and_single_class_images(cache):
