@@ -283,5 +283,6 @@ def describe_balance(images) -> str:
     return (f"{balance['ratio']:.2f} ({shares.argmin()}: {shares.min():.1%}, "
             f"{shares.argmax()}: {shares.max():.1%})")
 
+
 if __name__ == "__main__":
     main()

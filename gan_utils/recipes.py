@@ -92,8 +92,8 @@ BEYOND = (
                              "the discriminator (Karras et al. 2018), against dropped classes"),
     dataclasses.replace(CUMULATIVE[0], name="dcgan_ema_lr4x", ema_decay=0.999, d_learning_rate=8e-4,
                         g_learning_rate=8e-4,
-                        adds="the DCGAN with the weight average and both learning rates 4x the DCGAN's (8e-4): "
-                             "the average smooths out the noise of the larger steps"),
+                        adds="the DCGAN with the weight average and both learning rates 4x the DCGAN's (8e-4), "
+                             "for the average to smooth out the larger steps' noise"),
 )
 RECIPES = {recipe.name: recipe for recipe in CUMULATIVE + BEYOND}
 
