@@ -36,23 +36,101 @@ def test_markdown_has_no_control_characters(path):
             assert not found, f"{path.name}, cell {index}: control characters {found} (an unescaped LaTeX backslash?)"
 
 
-# Images the README shows by repository path, and notebooks by this repository's raw GitHub URL
-# (Colab opens a notebook alone, so a relative path would not resolve there).
+# Notebooks show images by this repository's raw GitHub URL (Colab opens a notebook alone, so a
+# relative path would not resolve there); README.md and docs/*.md link by relative path.
 RAW_URL = re.compile(r"raw\.githubusercontent\.com/gan-teaching/gan-notebooks/main/([^)\s\"']+)")
-README_IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
+DOCS = sorted((ROOT / "docs").glob("*.md"))
+PAGES = [ROOT / "README.md", *DOCS]
+# [text](target), ![alt](target) and [text](target "title"); the target of a badge's image and of
+# its link are both found. Reference definitions: [name]: target.
+LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
+FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
+HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$", re.M)
 
 
-@pytest.mark.parametrize("path", [ROOT / "README.md", *NOTEBOOKS], ids=lambda p: p.name)
-def test_every_image_shown_is_in_the_repository(path):
-    if path.suffix == ".ipynb":
-        text = "".join(cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "markdown")
-        shown = RAW_URL.findall(text)
-    else:
-        shown = [image for image in README_IMAGE.findall(path.read_text()) if not image.startswith("http")]
-    missing = [image for image in shown if not (ROOT / image).is_file()]
+def markdown_prose(text):
+    """The text without fenced code blocks, where a link-like string is code, not a link."""
+    return FENCE.sub("", text)
+
+
+def anchors(path):
+    """The anchors GitHub gives a Markdown file's headings: lowercase, punctuation dropped except
+    hyphens, underscores and spaces, spaces to hyphens; a repeated heading gets -1, -2, ..."""
+    seen, found = {}, set()
+    for _, title in HEADING.findall(markdown_prose(path.read_text())):
+        title = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", title)  # a link in a heading: its text
+        slug = re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
+        count = seen.get(slug, 0)
+        seen[slug] = count + 1
+        found.add(slug if count == 0 else f"{slug}-{count}")
+    found.update(re.findall(r"<a\s+(?:name|id)=\"([^\"]+)\"", path.read_text()))
+    return found
+
+
+def relative_links(path):
+    text = markdown_prose(path.read_text())
+    links = LINK.findall(text) + REFERENCE.findall(text)
+    return [link for link in links if not re.match(r"[a-z][a-z0-9+.-]*:", link, re.I)]  # http(s), mailto
+
+
+def test_the_anchor_rule_is_githubs(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("# Is it any good? Scores, with their protocol\n## Beyond the reports: the modern recipe "
+                    "(notebook 13, `make bench`)\n## GIFs\n## GIFs\n```\n# not a heading\n```\n")
+    assert anchors(page) == {"is-it-any-good-scores-with-their-protocol",
+                             "beyond-the-reports-the-modern-recipe-notebook-13-make-bench", "gifs", "gifs-1"}
+
+
+def test_there_are_docs_pages():
+    assert len(DOCS) >= 6
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_relative_link_and_anchor_resolves(path):
+    links = relative_links(path)
+    assert links, f"{path.name}: no relative link found (has the link pattern stopped matching?)"
+    broken = []
+    for link in links:
+        target, _, anchor = link.partition("#")
+        file = (path.parent / target).resolve() if target else path
+        if not file.exists():
+            broken.append(f"{link} (no file {file.relative_to(ROOT) if file.is_relative_to(ROOT) else file})")
+        elif anchor and file.suffix == ".md" and anchor not in anchors(file):
+            broken.append(f"{link} (no heading with the anchor #{anchor} in {file.name})")
+    assert not broken, f"{path.relative_to(ROOT)} has links that do not resolve: {broken}"
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_image_shown_is_a_file(path):
+    images = [link for link in re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", markdown_prose(path.read_text()))
+              if not link.startswith("http")]
+    missing = [image for image in images if not (path.parent / image).is_file()]
     assert not missing, f"{path.name} shows images the repository lacks: {missing}"
-    if path.suffix == ".md":
-        assert shown  # the pattern still finds the README's images
+
+
+def test_the_readme_shows_pictures():
+    assert re.search(r"!\[[^\]]*\]\(gifs/[^)]+\.gif\)", README)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_image_a_notebook_shows_is_in_the_repository(path):
+    text = "".join(cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "markdown")
+    missing = [image for image in RAW_URL.findall(text) if not (ROOT / image).is_file()]
+    assert not missing, f"{path.name} shows images the repository lacks: {missing}"
+
+
+def test_readme_is_a_front_door_of_at_most_2000_words():
+    assert len(README.split()) <= 2000, f"README.md has {len(README.split())} words; move the detail to docs/"
+
+
+@pytest.mark.parametrize("path", DOCS, ids=lambda p: p.name)
+def test_docs_page_opens_with_a_title_and_a_sentence_saying_what_it_answers(path):
+    lines = [line for line in path.read_text().splitlines() if line.strip()]
+    assert lines[0].startswith("# "), f"{path.name}: the first line is not a title"
+    opening = next((line for line in lines if not line.lstrip().startswith("#")), None)
+    assert opening, f"{path.name}: nothing but headings"
+    assert opening is lines[1] and re.match(r"[A-Z`*]", opening), f"{path.name}: no opening sentence under the title"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -75,6 +153,11 @@ def test_every_configuration_names_an_existing_notebook():
     names = {path.name for path in NOTEBOOKS}
     for config in configurations.CONFIGS.values():
         assert config.notebook in names
+
+
+def test_readme_lists_the_notebooks_in_numeric_order():
+    listed = re.findall(r"colab\.research\.google\.com/github/[^)]+/notebooks/(\d\d)_", README)
+    assert listed == sorted(listed) == [path.name[:2] for path in NOTEBOOKS]
 
 
 def test_package_page_variant_table_is_the_generated_one():
