@@ -28,7 +28,8 @@ JAX may use TF32 for float32 matrix products on recent NVIDIA GPUs, PyTorch uses
 convolutions (``torch.backends.cudnn.allow_tf32``) but not for matmuls; ``--float32 strict`` holds
 both (and TensorFlow) to full float32. ``--dtype-policy`` sets the Keras loops' policy (PyTorch stays
 float32). ``--simultaneous`` and ``--steps-per-execution N`` each add a JAX loop, timed in the same
-rounds, and a table of it against the default loop. Figures measured on a GPU: README, "Two backends".
+rounds, and a table of it against the default loop.
+Figures measured on a GPU: docs/backends-and-gpu.md, "Measured on a GPU (an NVIDIA H200)".
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def keras_gan(architecture: str, images: np.ndarray, batch: int, steps_per_execu
               update: str = "alternating"):
     """``rate(steps)``: images per second of ``steps`` generator steps of ``GAN.fit`` (one epoch),
     timed by ``callbacks.EpochTimer``; the first call compiles. ``steps_per_execution`` is
-    ``compile``'s: steps run per call of the compiled step (1 by default, README "On a GPU")."""
+    ``compile``'s: steps run per call of the compiled step (1 by default, docs/backends-and-gpu.md "On a GPU")."""
     gan = training.GAN(*models.build_gan_models(architecture, images.shape[1:], LATENT_DIM), seed=0)
     gan.compile(steps_per_execution=steps_per_execution, update=update)
     pipelines = {}
@@ -268,7 +269,7 @@ def main(argv=None):
         print("On this GPU JAX runs float32 convolutions and matrix products on TF32 tensor cores by default, "
               "so the share of the float32 peak can pass 100%; `--float32 strict` measures against that ceiling.")
         print()
-    if args.steps_per_execution > 1:  # fewer host round trips per step (README "On a GPU")
+    if args.steps_per_execution > 1:  # fewer host round trips per step (docs/backends-and-gpu.md "On a GPU")
         print_against_default(rates, "jax/spe", f"JAX with `compile(steps_per_execution={args.steps_per_execution})` "
                               "against the default 1, same rounds:", "JAX img/s, 1 step per call",
                               f"{args.steps_per_execution} steps per call", "gain")

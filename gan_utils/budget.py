@@ -13,7 +13,7 @@ Assumptions, written out so a reader can change them:
   tensor cores (NVIDIA's T4 datasheet). Small GANs reach a fraction of that: the layers are
   narrow, and each step is a few dozen small kernels. ``T4_SHARE_OF_PEAK`` is that fraction,
   an assumption (on an H200, ``GAN.fit`` on JAX in full float32 reached 24-32% of that GPU's
-  float32 peak: README, "Two backends"). Mixed precision (``mixed_float16``) can raise the
+  float32 peak: docs/backends-and-gpu.md, "Measured on a GPU (an NVIDIA H200)"). Mixed precision (``mixed_float16``) can raise the
   ceiling about 8x for the convolutions but rarely halves a small model's time; XLA fuses the
   small element-wise kernels.
   Neither is counted here.

@@ -578,7 +578,7 @@ def learning_frames(snapshots: Snapshots, mixture: GaussianMixture, grid=None, t
 
 
 def write_gifs(directory="gifs", seed: int = 0) -> list:
-    """The README's toy GIFs (what notebook 00 shows): the 1-D learning process (4,000 steps of
+    """The toy GIFs of README.md and docs/results.md (what notebook 00 shows): the 1-D learning process (4,000 steps of
     ``goodfellow_sgd``), the sharper generator collapsing on the ring (2,000 steps), the same with a
     minibatch-std discriminator, and the grid of
     25 Gaussians under the reports' GAN and WGAN-GP (600 steps). About two minutes on 2 CPU cores. Returns the paths written."""

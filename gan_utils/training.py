@@ -21,7 +21,7 @@ progress bars, callbacks, History, ``evaluate`` and ``tf.distribute``. The losse
 | conditional DCGAN (report 004) | ``conditional_dcgan_*`` | ``LOSSES["non_saturating"]`` | (a label input is enough) | 10 |
 | ACGAN (report 003) | ``acgan_*``: class head on D | ``LOSSES[...]`` + ``ACGAN_CLASS_LOSS`` | ``class_loss_weight=1`` | 11 |
 
-Per named configuration: ``configurations.variant_table()`` (the README's variant table).
+Per named configuration: ``configurations.variant_table()`` (the variant table in docs/package.md).
 
 The networks' signatures say which kind a GAN is: ``generator(latent)`` with ``discriminator(image)
 -> logit`` is unconditional; ``generator([latent, label])`` with ``discriminator([image, label])``
@@ -68,7 +68,7 @@ UPDATES = {
 
 
 def default_jit_compile() -> bool:
-    """XLA where it pays: on a GPU. On a CPU it made the DCGAN step slower (README, "On a GPU").
+    """XLA where it pays: on a GPU. On a CPU it made the DCGAN step slower (docs/backends-and-gpu.md, "On a GPU").
     On JAX always: ``jax.jit`` is how JAX compiles a step at all (without it every operation is
     dispatched one by one)."""
     if keras.backend.backend() == "jax":
@@ -150,7 +150,7 @@ class GAN(keras.Model):
         weights are averaged with a half-life that ramps up with training (``ema_rampup`` times the
         generator steps so far, at most ``ema_decay``'s), and the batch-norm statistics are copied.
         Averaging the first steps' fast-changing weights, or their statistics, gave samples that got
-        worse for thousands of steps (the DCGAN on real digits, README)."""
+        worse for thousands of steps (the DCGAN on real digits, docs/benchmarks.md)."""
         if getattr(self, "ema_decay", None) is None:
             return
         decay = self.ema_decay

@@ -95,7 +95,8 @@ def test_modern_recipe_benchmark_prints_targets_and_plots(shared_cache, tmp_path
 def test_jax_speed_benchmark_prints_jax_against_tensorflow(shared_cache):
     # PyTorch is not in CI's requirements: its column says so (test_torch_reference.py checks the
     # PyTorch copy of the networks where PyTorch is installed).
-    # With the GPU run's options (README "Two backends"): steps per call, the one-pass update, strict float32.
+    # With the GPU run's options (docs/backends-and-gpu.md, "Measured on a GPU (an NVIDIA H200)"): steps per call,
+    # the one-pass update, strict float32.
     table = run_benchmark("jax_speed.py", "--steps", "2", "--repeats", "1", "--only", "dcgan_tutorial", "--no-torch",
                           "--steps-per-execution", "2", "--simultaneous", "--float32", "strict", env_cache=shared_cache)
     row = next(line for line in table.splitlines() if line.startswith("| dcgan_tutorial | 256 |"))
