@@ -8,6 +8,8 @@ import pytest
 
 from gan_utils import configurations
 
+import notebook_text
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 README = (ROOT / "README.md").read_text()
@@ -179,3 +181,39 @@ def test_notebook_ends_with_exercises_and_names_its_run_folders_through_the_help
 def test_notebook_opens_with_its_time_budget(path):
     opening = nbformat.read(path, as_version=4).cells[0].source
     assert "**Time budget:** full run" in opening and "on a Colab T4 GPU" in opening and "smoke run: seconds" in opening
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_prose_is_short_enough_to_read(path):
+    cells = notebook_text.prose_cells(nbformat.read(path, as_version=4))
+    words = [len(cell.split()) for cell in cells]
+    assert sum(words) <= notebook_text.PROSE_WORDS, f"{path.name}: {sum(words)} words before the exercises"
+    longest = max(range(len(cells)), key=lambda index: words[index])
+    assert words[longest] <= notebook_text.CELL_WORDS, (
+        f"{path.name}: a markdown cell of {words[longest]} words: {cells[longest][:80]!r}...")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_exercise_says_what_to_look_for_and_has_a_worked_solution(path):
+    notebook = nbformat.read(path, as_version=4)
+    text = notebook_text.exercises(notebook)
+    asked = re.findall(r"^\d+\. ", text, re.M)
+    solved = notebook_text.solutions(notebook)
+    assert len(asked) >= 2 and len(solved) == len(asked), (
+        f"{path.name}: {len(asked)} exercises, {len(solved)} collapsed solutions")
+    assert text.count("What to look for") >= len(asked), f"{path.name}: an exercise without 'What to look for'"
+    assert notebook_text.solution_code(notebook), f"{path.name}: no solution has code that CI can run"
+
+
+def test_solutions_are_appended_for_nbval(tmp_path):
+    # conftest.py hands nbval the notebook with its solutions' code as extra cells at the end.
+    import nbval.plugin
+
+    path = tmp_path / "n.ipynb"
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_markdown_cell("## Exercises\n\n1. Add one. What to look for: 2.\n\n<details><summary>Solution"
+                                      "</summary>\n\n```python\nprint(x + 1)\n```\n\n</details>\n")])
+    nbformat.write(notebook, path)
+    read = nbval.plugin.nbformat.read(str(path), as_version=4)
+    assert [cell.source.splitlines()[-1] for cell in read.cells if cell.cell_type == "code"] == ["x = 1", "print(x + 1)"]
