@@ -215,12 +215,9 @@ class ScoreEvery(keras.callbacks.Callback):
         self._real_features = self._extractor.features(real[: self.n_samples])
 
     def on_epoch_end(self, epoch, logs=None):
-        if logs is None:
-            return
-        # The column is written every epoch (NaN when not scored): CSVLogger fixes its columns at
-        # the first epoch of each run, and a resumed run may start on an unscored epoch.
-        logs["fcd"] = math.nan
-        if not (epoch == 0 or (epoch + 1) % self.every == 0):
+        # Only scored epochs carry the key, so the progress bar never shows "fcd: nan";
+        # ``HistoryCSV`` keeps the column in every row.
+        if logs is None or not (epoch == 0 or (epoch + 1) % self.every == 0):
             return
         from gan_utils import metrics
 
@@ -228,6 +225,20 @@ class ScoreEvery(keras.callbacks.Callback):
             self._prepare()
         fake_features = self._extractor.features(self.model.sample(self.n_samples, seed=self.seed))
         logs["fcd"] = metrics.frechet_distance(self._real_features, fake_features)
+
+
+class HistoryCSV(keras.callbacks.CSVLogger):
+    """Keras' CSVLogger with ``columns`` that every row has (NaN where an epoch did not log them):
+    CSVLogger fixes its columns at the first epoch of each run, and a resumed run may start on an
+    epoch that ``ScoreEvery`` does not score. The row gets the NaN, the epoch's logs (which the
+    progress bar prints) do not."""
+
+    def __init__(self, filename, columns=(), **kwargs):
+        super().__init__(filename, **kwargs)
+        self.columns = tuple(columns)
+
+    def on_epoch_end(self, epoch, logs=None):
+        super().on_epoch_end(epoch, {**{name: math.nan for name in self.columns}, **(logs or {})})
 
 
 class PeriodicCheckpoint(keras.callbacks.Callback):
@@ -268,7 +279,7 @@ def resumable_callbacks(
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     chain = [c for c in (sample_grid, score) if c is not None]
-    chain.append(keras.callbacks.CSVLogger(str(run_dir / "history.csv"), append=True))
+    chain.append(HistoryCSV(str(run_dir / "history.csv"), columns=("fcd",) if score else (), append=True))
     if checkpoint_every:
         chain.append(PeriodicCheckpoint(run_dir / "checkpoints", checkpoint_every))
     chain.append(StopOnNonFiniteLoss())

@@ -90,8 +90,10 @@ def test_score_every_logs_quality_into_the_resumable_history(cache, tmp_path):
     gan.compile()
     digits, _ = data.load_dataset("mnist_5k", value_range="sigmoid", smoke=False, max_samples=64)
     score = callbacks.ScoreEvery("mnist_5k", "sigmoid", every=2, n_samples=64, smoke=False)
-    gan.fit(data.make_dataset(digits, batch_size=16), epochs=3, verbose=0,
-            callbacks=callbacks.resumable_callbacks(tmp_path, score=score))
+    logged = gan.fit(data.make_dataset(digits, batch_size=16), epochs=3, verbose=0,
+                     callbacks=callbacks.resumable_callbacks(tmp_path, score=score))
+    # The epochs' logs (what the progress bar prints) carry fcd only where it was scored: no "fcd: nan".
+    assert len(logged.history["fcd"]) == 2 and not any(map(math.isnan, logged.history["fcd"]))
     fcd = callbacks.read_history(tmp_path / "history.csv")["fcd"]
     assert len(fcd) == 3
     assert fcd[0] > 0 and fcd[1] > 0 and math.isnan(fcd[2])  # epochs 1 and 2 scored, 3 not
