@@ -269,12 +269,16 @@ def feature_extractor(kind: str, dataset: str, value_range, smoke: bool | None =
 def score_images(real_images, fake_images, extractor: FeatureExtractor, kid_subset_size: int = 1000) -> dict:
     """Frechet distance, KID (mean, std) and, if the extractor has logits, the classifier score of
     the fakes, with the extractor's name and the sample counts."""
-    real_features = extractor.features(real_images)
+    return score_against_features(extractor.features(real_images), fake_images, extractor, kid_subset_size)
+
+
+def score_against_features(real_features, fake_images, extractor: FeatureExtractor, kid_subset_size: int = 1000) -> dict:
+    """``score_images`` with the real images' features already extracted (``real_side`` caches them)."""
     fake_features = extractor.features(fake_images)
     kid, kid_std = kernel_distance(real_features, fake_features, subset_size=kid_subset_size)
     scores = {
         "extractor": extractor.name,
-        "n_real": int(len(real_images)),
+        "n_real": int(len(real_features)),
         "n_fake": int(len(fake_images)),
         "frechet_distance": frechet_distance(real_features, fake_features),
         "kid": kid,
@@ -302,6 +306,12 @@ def reference_images(dataset: str, value_range, n: int, smoke: bool, seed: int =
     test, _ = data.load_dataset(dataset, "test", value_range, smoke=smoke)
     train, _ = data.load_dataset(dataset, "train", value_range, smoke=smoke)
     test, train = test[rng.permutation(len(test))], train[rng.permutation(len(train))]
+    if len(test) + len(train) < 2 * n:
+        raise ValueError(
+            f"A score of {n} generated images needs {2 * n} real {dataset} images ({n} to score against and {n} "
+            f"more for the real-vs-real floor); this split has {len(test)} test + {len(train)} train = "
+            f"{len(test) + len(train)}. Ask for at most {(len(test) + len(train)) // 2} samples."
+        )
     used_train = max(0, n - len(test))
     reference = np.concatenate([test[:n], train[:used_train]])
     description = f"{dataset} test split" + (f" + {used_train} train images" if used_train else "")
@@ -317,15 +327,41 @@ def score_generator(generate: Callable[[int], np.ndarray], dataset: str, value_r
     ratio) and returns it, ``floor`` and ``floor_ratio`` included."""
     smoke = smoke_mode() if smoke is None else smoke
     n = n or default_sample_count(dataset, smoke)
-    reference, other_real, description = reference_images(dataset, value_range, n, smoke, seed)
     features = feature_extractor(extractor, dataset, value_range, smoke)
-    scores = score_images(reference, generate(len(reference)), features)
-    scores["floor"] = frechet_distance(features.features(reference), features.features(other_real))
-    scores["n_floor"] = int(len(other_real))
+    real = real_side(dataset, value_range, n, smoke, seed, features)
+    scores = score_against_features(real["features"], generate(n), features)
+    scores["floor"] = real["floor"]
+    scores["n_floor"] = n
     scores["floor_ratio"] = scores["frechet_distance"] / max(scores["floor"], 1e-12)
-    scores["reference"] = description
+    scores["reference"] = real["description"]
     print(format_scores(scores, smoke))
     return scores
+
+
+def real_side(dataset: str, value_range, n: int, smoke: bool, seed: int, features: FeatureExtractor) -> dict:
+    """The real half of a score, paid once: the reference images' features, the real-vs-real floor
+    and the reference's description, for one dataset, extractor, sample count and seed. Cached
+    under ``RUN_ROOT/score_cache`` (on Drive when RUN_ROOT is), so every later score in any
+    notebook extracts only its generated images."""
+    import hashlib
+
+    key = f"{dataset}|{features.name}|{n}|{seed}|{'smoke' if smoke else 'full'}"
+    path = files.run_root() / "score_cache" / f"{dataset}_{n}_{hashlib.sha1(key.encode()).hexdigest()[:12]}.npz"
+    if path.exists():
+        try:
+            with np.load(path, allow_pickle=False) as stored:
+                if str(stored["key"]) == key:
+                    return {"features": stored["features"], "floor": float(stored["floor"]),
+                            "description": str(stored["description"])}
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged cache file is recomputed and replaced
+    reference, other_real, description = reference_images(dataset, value_range, n, smoke, seed)
+    reference_features = features.features(reference)
+    floor = frechet_distance(reference_features, features.features(other_real))
+    with files.atomic_path(path) as temporary:
+        with open(temporary, "wb") as handle:
+            np.savez(handle, key=key, features=reference_features, floor=floor, description=description)
+    return {"features": reference_features, "floor": floor, "description": description}
 
 
 def class_accuracy(gan, dataset: str, value_range, n_per_class: int = 100, smoke: bool | None = None, seed: int = 0) -> dict:

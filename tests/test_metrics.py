@@ -129,3 +129,28 @@ def test_reference_and_floor_images_never_overlap():
     assert len(reference) == len(other) == 1200 and description == "mnist_5k test split + 200 train images"
     rows = lambda images: {x.tobytes() for x in images}  # noqa: E731
     assert not rows(reference) & rows(other)
+
+
+def test_the_real_side_of_a_score_is_paid_once_per_dataset_extractor_and_count(cache, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("RUN_ROOT", str(tmp_path))
+    extracted = []
+    real = metrics.classifier_extractor("mnist_5k", "tanh", smoke=False)
+    counting = metrics.FeatureExtractor(real.name, lambda images: extracted.append(len(images)) or real.features(images),
+                                        real.logits)
+    monkeypatch.setattr(metrics, "feature_extractor", lambda *args, **kwargs: counting)
+    noise = lambda n: np.random.default_rng(0).uniform(-1, 1, (n, 28, 28, 1)).astype(np.float32)  # noqa: E731
+    first = metrics.score_generator(noise, "mnist_5k", "tanh", n=100, smoke=False)
+    assert extracted == [100, 100, 100]  # reference, floor images, generated
+    second = metrics.score_generator(noise, "mnist_5k", "tanh", n=100, smoke=False)
+    assert extracted == [100, 100, 100, 100]  # only the generated images again
+    assert second["floor"] == first["floor"] and second["frechet_distance"] == pytest.approx(first["frechet_distance"])
+    assert len(list((tmp_path / "score_cache").glob("*.npz"))) == 1
+    metrics.score_generator(noise, "mnist_5k", "tanh", n=120, smoke=False)  # another count: its own entry
+    assert len(list((tmp_path / "score_cache").glob("*.npz"))) == 2
+
+
+def test_a_score_larger_than_the_real_images_allow_names_both_numbers():
+    # mnist_5k has 1,000 test + 4,000 train digits: 2,500 samples need 5,000 real ones, 2,501 too many.
+    with pytest.raises(ValueError, match=r"2501 generated images needs 5002 real mnist_5k images.*1000 test \+ 4000 "
+                                         r"train = 5000.*at most 2500"):
+        metrics.reference_images("mnist_5k", "tanh", 2501, smoke=False)
