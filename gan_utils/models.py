@@ -168,12 +168,13 @@ def cifar_dcgan_discriminator(
     return model
 
 
-def _label_map(labels, n_classes: int, embedding_dim: int, height: int, width: int, use_bias: bool = True):
+def _label_map(labels, n_classes: int, embedding_dim: int, height: int, width: int, use_bias: bool = True,
+               kernel_initializer="glorot_uniform"):
     """Report 004's label path: Embedding(n_classes, embedding_dim) -> Dense(h*w) -> an (h, w, 1)
     map that is concatenated as an extra channel. The Embedding is named "label_embedding" so
     experiments can blend two classes' embeddings (``experiments.class_interpolation``)."""
     x = layers.Embedding(n_classes, embedding_dim, name="label_embedding")(labels)
-    x = layers.Dense(height * width, use_bias=use_bias)(x)
+    x = layers.Dense(height * width, use_bias=use_bias, kernel_initializer=kernel_initializer)(x)
     return layers.Reshape((height, width, 1))(x)
 
 
@@ -196,6 +197,8 @@ def conditional_dcgan_generator(
     filters=(128, 64),
     dense_filters: int = 128,
     output_kernel: int = 7,
+    batch_norm: bool = False,
+    kernel_initializer="glorot_uniform",
     name: str = "generator",
 ) -> keras.Model:
     """Report 004's conditional DCGAN generator, inputs [latent, label].
@@ -204,20 +207,33 @@ def conditional_dcgan_generator(
     through Embedding(10, 50) -> Dense(49, no bias) to a 7x7x1 map; the two are concatenated, then
     4x4 stride-2 Conv2DTranspose of 128 (LeakyReLU 0.3, Keras' default as in the report) and 64
     (LeakyReLU 0.2), then a 7x7 tanh Conv2D: 1,028,743 parameters for Fashion-MNIST.
+
+    ``batch_norm=True`` puts a BatchNormalization after the Dense and after each transposed
+    convolution, before the activation, where the DCGAN paper's guidelines and the TensorFlow
+    tutorial's generator have it (+25,856 parameters, 12,928 of them non-trainable): the cure for
+    the report's model going black on the MNIST digits (notebook 10). ``kernel_initializer``
+    applies to every Dense and convolution (the DCGAN paper's is ``RandomNormal(0, 0.02)``).
     """
     latent_dim = _check_latent_dim(latent_dim)
     n_classes = _check_n_classes(n_classes)
     base_h, base_w = _base_size(image_shape, len(filters))
     latent = keras.Input(shape=(latent_dim,), name="latent")
     labels = _label_input()
-    x = layers.Dense(base_h * base_w * dense_filters, use_bias=False)(latent)
-    x = layers.LeakyReLU(negative_slope=0.3)(x)
+
+    def normalised(x):
+        return layers.BatchNormalization()(x) if batch_norm else x
+
+    x = layers.Dense(base_h * base_w * dense_filters, use_bias=False, kernel_initializer=kernel_initializer)(latent)
+    x = layers.LeakyReLU(negative_slope=0.3)(normalised(x))
     x = layers.Reshape((base_h, base_w, dense_filters))(x)
-    x = layers.Concatenate()([x, _label_map(labels, n_classes, embedding_dim, base_h, base_w, use_bias=False)])
+    label_map = _label_map(labels, n_classes, embedding_dim, base_h, base_w, use_bias=False,
+                           kernel_initializer=kernel_initializer)
+    x = layers.Concatenate()([x, label_map])
     for index, count in enumerate(filters):
-        x = layers.Conv2DTranspose(count, 4, strides=2, padding="same")(x)
-        x = layers.LeakyReLU(negative_slope=0.3 if index == 0 else LEAKY_SLOPE)(x)
-    images = layers.Conv2D(image_shape[2], output_kernel, padding="same", activation="tanh")(x)
+        x = layers.Conv2DTranspose(count, 4, strides=2, padding="same", kernel_initializer=kernel_initializer)(x)
+        x = layers.LeakyReLU(negative_slope=0.3 if index == 0 else LEAKY_SLOPE)(normalised(x))
+    images = layers.Conv2D(image_shape[2], output_kernel, padding="same", activation="tanh",
+                           kernel_initializer=kernel_initializer)(x)
     return keras.Model([latent, labels], images, name=name)
 
 
@@ -231,6 +247,8 @@ def conditional_dcgan_discriminator(
     filters=(128, 128),
     dropout: float = 0.3,
     output: str = "logit",
+    input_noise: float = 0.0,
+    kernel_initializer="glorot_uniform",
     name: str = "discriminator",
 ) -> keras.Model:
     """Report 004's conditional DCGAN discriminator, inputs [image, label].
@@ -243,6 +261,10 @@ def conditional_dcgan_discriminator(
     probability with a sigmoid. ``output="tanh"`` reproduces the report's ``Dense(1,
     activation="tanh")``; the GAN then reads tanh's (-1, 1) as a logit, so the discriminator can
     never be more than sigmoid(1) = 73% sure (notebook 10 shows what that does).
+
+    ``input_noise`` adds Gaussian noise of that standard deviation to the images in training only
+    (instance noise: Sønderby et al. 2017, Arjovsky & Bottou 2017), so real and fake overlap and
+    the discriminator cannot separate them perfectly. ``kernel_initializer`` as in the generator.
     """
     if output not in DISCRIMINATOR_OUTPUTS:
         raise ValueError(f"Unknown discriminator output {output!r}; accepted are {list(DISCRIMINATOR_OUTPUTS)}.")
@@ -250,15 +272,17 @@ def conditional_dcgan_discriminator(
     height, width = image_shape[0], image_shape[1]
     images = keras.Input(shape=tuple(image_shape), name="image")
     labels = _label_input()
-    x = layers.Concatenate()([images, _label_map(labels, n_classes, embedding_dim, height, width)])
+    x = layers.GaussianNoise(input_noise)(images) if input_noise else images
+    x = layers.Concatenate()([x, _label_map(labels, n_classes, embedding_dim, height, width,
+                                            kernel_initializer=kernel_initializer)])
     for count in filters:
-        x = layers.Conv2D(count, 3, strides=2, padding="same")(x)
+        x = layers.Conv2D(count, 3, strides=2, padding="same", kernel_initializer=kernel_initializer)(x)
         x = layers.LeakyReLU(negative_slope=0.3)(x)
     x = layers.Flatten()(x)
     if dropout:
         x = layers.Dropout(dropout)(x)
     activation = "tanh" if output == "tanh" else None
-    score = layers.Dense(1, activation=activation, name="logit", dtype="float32")(x)
+    score = layers.Dense(1, activation=activation, name="logit", dtype="float32", kernel_initializer=kernel_initializer)(x)
     return keras.Model([images, labels], score, name=name)
 
 
@@ -398,12 +422,31 @@ ARCHITECTURES = {
         expected_params={"generator": 1_028_743, "discriminator": 196_773},
         conditioning="input",
     ),
+    "conditional_dcgan_report004_bn": Architecture(
+        description="Report 004's conditional DCGAN, cured: batch norm in the generator (its black digits, notebook 10)",
+        build_generator=lambda latent_dim, image_shape, n_classes: conditional_dcgan_generator(
+            latent_dim, image_shape, n_classes, batch_norm=True
+        ),
+        build_discriminator=lambda image_shape, n_classes: conditional_dcgan_discriminator(image_shape, n_classes),
+        output_activation="tanh",
+        expected_params={"generator": 1_054_599, "discriminator": 196_773},  # the report's + 25,856 of batch norm
+        conditioning="input",
+    ),
     "acgan_cifar10": Architecture(
         description="ACGAN (report 003) on report 002's CIFAR-10 networks: label channel in; source + class heads out",
         build_generator=lambda latent_dim, image_shape, n_classes: acgan_generator(latent_dim, image_shape, n_classes),
         build_discriminator=lambda image_shape, n_classes: acgan_discriminator(image_shape, n_classes),
         output_activation="tanh",
         expected_image_shape=(32, 32, 3),
+        conditioning="auxiliary",
+    ),
+    "acgan_28x28": Architecture(
+        description="The ACGAN of notebook 11 at 28x28: one upsampling fewer (7x7 -> 14 -> 28), for digits",
+        build_generator=lambda latent_dim, image_shape, n_classes: acgan_generator(
+            latent_dim, image_shape, n_classes, upsamplings=2
+        ),
+        build_discriminator=lambda image_shape, n_classes: acgan_discriminator(image_shape, n_classes),
+        output_activation="tanh",
         conditioning="auxiliary",
     ),
 }
