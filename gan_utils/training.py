@@ -103,7 +103,8 @@ class GAN(keras.Model):
         discriminator: maps images (and, with input conditioning, labels) to one logit per image
             (no sigmoid); an ACGAN discriminator returns [logit, class logits].
         real_label, fake_label: the targets the discriminator is trained towards (1 and 0 by
-            default; the label-swap experiment uses 0 and 1).
+            default; the label-swap experiment uses 0 and 1; ``real_label=0.9`` smooths the real
+            target, which cures report 004's conditional DCGAN on the digits, notebook 10).
         seed: seed of the latent noise drawn inside the train step; None follows the global seed
             set with ``keras.utils.set_random_seed``.
         n_classes: number of classes of a conditional GAN; read from the class head or the
@@ -363,8 +364,11 @@ class GAN(keras.Model):
         fake_outputs, fake_classes = fake_outputs or self._discriminate(fake_images, labels, training)
         terms = {"d_loss": self.gan_loss.discriminator(real_outputs, fake_outputs, self.real_label, self.fake_label)}
         if self.gan_loss.classifies:
-            self.real_accuracy.update_state(ops.full_like(real_outputs, self.real_label), real_outputs)
-            self.fake_accuracy.update_state(ops.full_like(fake_outputs, self.fake_label), fake_outputs)
+            # The side each half belongs to (1: the real label's side), so that a smoothed target
+            # such as real_label=0.9 still counts a confident "real" as right.
+            real_side = 1.0 if self.real_label > self.fake_label else 0.0
+            self.real_accuracy.update_state(ops.full_like(real_outputs, real_side), real_outputs)
+            self.fake_accuracy.update_state(ops.full_like(fake_outputs, 1.0 - real_side), fake_outputs)
         else:
             terms["wasserstein"] = losses.wasserstein_estimate(real_outputs, fake_outputs)
         total = terms["d_loss"]
