@@ -68,7 +68,8 @@ offline-gifs: venv
 bench: venv
 	$(PY) benchmarks/train_speed.py > benchmarks/.train_speed.md
 	$(PY) benchmarks/quality_digits.py > benchmarks/.quality_digits.md
-	$(PY) benchmarks/conditional_digits.py > benchmarks/.conditional_digits.md
+	$(PY) benchmarks/conditional_digits.py screen && $(PY) benchmarks/conditional_digits.py full --steps 1250
+	$(PY) benchmarks/conditional_digits.py table > benchmarks/.conditional_digits.md
 	$(PY) benchmarks/modern_recipe.py > benchmarks/.modern_recipe.md
 	$(PY) benchmarks/jax_speed.py > benchmarks/.jax_speed.md
 	{ cat benchmarks/.train_speed.md; echo; cat benchmarks/.quality_digits.md; echo; cat benchmarks/.conditional_digits.md; echo; cat benchmarks/.modern_recipe.md; echo; cat benchmarks/.jax_speed.md; } > benchmarks/.RESULTS.md

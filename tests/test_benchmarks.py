@@ -24,12 +24,14 @@ def run_benchmark(script, *args, env_cache):
     return result.stdout
 
 
-def test_conditional_benchmark_prints_class_accuracy_per_checkpoint(shared_cache):
-    table = run_benchmark("conditional_digits.py", "--epochs", "2", "--every", "1", "--seeds", "2",
-                          "--max-samples", "640", "--only", "conditional_dcgan_report004", env_cache=shared_cache)
-    row = next(line for line in table.splitlines() if line.startswith("| conditional_dcgan_report004 |"))
-    assert "| step 10 | step 20 |" in table
-    assert row.count(" ± ") == 2 and "≥ 90%" in row
+def test_conditional_benchmark_screens_candidates_over_seeds_and_prints_their_table(shared_cache, tmp_path):
+    runs = str(tmp_path / "runs")
+    run_benchmark("conditional_digits.py", "screen", "--steps", "3", "--seeds", "0", "1", "--only", "as_written",
+                  "real_label_0.9", "--max-samples", "640", "--runs", runs, env_cache=shared_cache)
+    assert len(list((tmp_path / "runs").glob("screen__*__seed*__3steps.json"))) == 4
+    table = run_benchmark("conditional_digits.py", "table", "--runs", runs, env_cache=shared_cache)
+    row = next(line for line in table.splitlines() if line.startswith("| screen | `real_label_0.9` |"))
+    assert "Salimans" in row and "| 3 | 2 |" in row and row.count(" ± ") == 4 and "of 2 |" in row
 
 
 def test_speed_benchmark_measures_a_conditional_gan_and_the_tutorials_step(shared_cache):
