@@ -26,6 +26,7 @@ lab: venv
 
 ## test: the linter, then unit tests plus every notebook executed by nbval, in smoke mode (notebooks 01 and 02 and the training tests marked jax on the JAX backend too)
 # Notebooks resume from their run folders; smoke runs start clean so that they really train.
+# GAN_UTILS_STRICT_CHECKS=1: a notebook check (gan_utils.check) that prints "NOT as expected" fails.
 # Three pytest-xdist workers, one file (notebook) per worker at a time: on 2 cores 11 minutes
 # instead of 16, because much of a test's time is single-threaded (kernel start, tracing).
 # --durations lists the slowest tests, to keep the whole run well under CI's 20 minutes.
@@ -39,11 +40,11 @@ test: venv
 	$(PY) -m ruff check .
 	rm -rf notebooks/runs
 	mkdir -p notebooks/runs
-	{ KERAS_BACKEND=jax RUN_ROOT=$(CURDIR)/notebooks/runs/jax GAN_UTILS_SMOKE=1 $(PY) -m pytest --nbval-lax \
+	{ KERAS_BACKEND=jax RUN_ROOT=$(CURDIR)/notebooks/runs/jax GAN_UTILS_SMOKE=1 GAN_UTILS_STRICT_CHECKS=1 $(PY) -m pytest --nbval-lax \
 		--nbval-current-env -p no:cacheprovider $(JAX_NOTEBOOKS); notebooks=$$?; \
 	  KERAS_BACKEND=jax GAN_UTILS_SMOKE=1 $(PY) -m pytest -p no:cacheprovider -m jax tests; units=$$?; \
 	  test $$notebooks -eq 0 && test $$units -eq 0; } > notebooks/runs/jax.log 2>&1 & jax=$$!; \
-	GAN_UTILS_SMOKE=1 $(PY) -m pytest --nbval-lax --nbval-current-env -n $(TEST_WORKERS) --dist loadfile \
+	GAN_UTILS_SMOKE=1 GAN_UTILS_STRICT_CHECKS=1 $(PY) -m pytest --nbval-lax --nbval-current-env -n $(TEST_WORKERS) --dist loadfile \
 		--durations=15; main=$$?; \
 	wait $$jax; jax_status=$$?; \
 	echo "== notebooks $(JAX_NOTEBOOKS) and the tests marked jax, on the JAX backend:"; cat notebooks/runs/jax.log; \

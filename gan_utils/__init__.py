@@ -8,7 +8,7 @@ import os
 # Users can still override it.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from gan_utils.smoke import banner, pick, smoke_mode  # noqa: E402
+from gan_utils.smoke import banner, check, pick, smoke_mode  # noqa: E402
 
 __version__ = "0.1.0"
-__all__ = ["banner", "pick", "smoke_mode", "__version__"]
+__all__ = ["banner", "check", "pick", "smoke_mode", "__version__"]
