@@ -28,6 +28,9 @@ T4_FP32_TFLOPS = 8.1
 T4_FP16_TFLOPS = 65.0
 T4_SHARE_OF_PEAK = 0.25
 REPORT_002_MINUTES = 180  # "about 3 hours" for 200 epochs of dcgan_cifar10 on a Colab GPU
+# InceptionV3 at 299x299 without its top: models.forward_flops counts 11.4 GFLOP per image
+# (5.7 G multiply-adds; tests/test_runs_and_budget.py recounts it).
+INCEPTION_V3_GFLOP = 11.4
 
 
 def step_flops(generator_flops: float, discriminator_flops: float, batch_size: int, d_steps: int = 1,
@@ -58,11 +61,37 @@ def full_run(config) -> dict:
     return {"steps": steps, "step_gflop": per_step / 1e9, "total_pflop": flops / 1e15, "t4_minutes": minutes}
 
 
-def describe_full_run(config) -> str:
-    """One sentence: the full run's steps and its estimated time on a Colab T4."""
-    run = full_run(config)
+def scoring(config, extractor: str = "classifier") -> dict:
+    """FLOPs and estimated T4 minutes of scoring a full run once (``metrics.score_generator``):
+    the judge classifier's training (``extractor="classifier"``: once per runtime, then cached; its
+    epochs are ``metrics.CLASSIFIER_EPOCHS``), the features of the n generated images and of the
+    2n real ones (reference and floor: once per runtime, ``metrics.real_side``), and the
+    generator's forward pass for the fakes; n is ``metrics.default_sample_count``."""
+    from gan_utils import data, metrics, models
+
+    info = data.dataset_info(config.dataset)
+    n = metrics.default_sample_count(config.dataset, smoke=False)
+    if extractor == "inception":
+        per_image, training_flops = INCEPTION_V3_GFLOP * 1e9, 0.0
+    elif extractor == "classifier":
+        per_image = models.forward_flops(metrics.build_classifier(info.image_shape, len(info.class_names)))
+        training_flops = 3 * per_image * info.train_size * metrics.CLASSIFIER_EPOCHS[config.dataset]
+    else:
+        raise ValueError(f"extractor must be 'classifier' or 'inception', got {extractor!r}.")
+    generator, _ = models.build_gan_models(config.architecture, config.image_shape, config.latent_dim,
+                                           n_classes=config.n_classes)
+    flops = training_flops + 3 * n * per_image + n * models.forward_flops(generator)
+    return {"samples": n, "total_pflop": flops / 1e15,
+            "t4_minutes": flops / (T4_FP32_TFLOPS * 1e12 * T4_SHARE_OF_PEAK) / 60}
+
+
+def describe_full_run(config, extractor: str = "classifier") -> str:
+    """One sentence: the full run's steps and its estimated time on a Colab T4, training and scoring."""
+    run, score = full_run(config), scoring(config, extractor)
+    judge = ("InceptionV3" if extractor == "inception" else "the judge classifier, trained once per runtime")
     return (f"{config.name}: {config.epochs} epochs = {run['steps']:,} steps of {run['step_gflop']:.0f} GFLOP; "
-            f"about {format_minutes(run['t4_minutes'])} on a Colab T4 GPU (estimate: float32 at "
+            f"about {format_minutes(run['t4_minutes'])} on a Colab T4 GPU, plus {format_minutes(score['t4_minutes'])} "
+            f"to score {score['samples']:,} samples ({judge}) (estimate: float32 at "
             f"{T4_SHARE_OF_PEAK:.0%} of its {T4_FP32_TFLOPS} TFLOP/s; gan_utils.budget says how)")
 
 

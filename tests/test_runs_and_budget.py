@@ -54,3 +54,23 @@ def test_full_run_estimate_of_report_002_is_within_the_measured_order_of_magnitu
     # must be of that order, not minutes or days.
     assert budget.REPORT_002_MINUTES / 4 < run["t4_minutes"] < budget.REPORT_002_MINUTES * 2
     assert "on a Colab T4 GPU" in budget.describe_full_run(config)
+
+
+def test_the_estimate_counts_scoring_with_the_judge_classifier_or_inception():
+    import keras
+
+    from gan_utils import metrics
+
+    config = configurations.get_config("dcgan_mnist")
+    classifier = budget.scoring(config)
+    judge = models.forward_flops(metrics.build_classifier((28, 28, 1), 10))
+    generator, _ = models.build_gan_models(config.architecture, config.image_shape)
+    expected = 3 * judge * 60_000 * metrics.CLASSIFIER_EPOCHS["mnist"] + 3 * 10_000 * judge
+    assert classifier["samples"] == 10_000
+    assert classifier["total_pflop"] * 1e15 == pytest.approx(expected + 10_000 * models.forward_flops(generator))
+    inception = keras.applications.InceptionV3(include_top=False, pooling="avg", weights=None, input_shape=(299, 299, 3))
+    assert models.forward_flops(inception) / 1e9 == pytest.approx(budget.INCEPTION_V3_GFLOP, rel=0.01)
+    assert budget.scoring(config, "inception")["t4_minutes"] > 10 * classifier["t4_minutes"]
+    assert "to score 10,000 samples (InceptionV3)" in budget.describe_full_run(config, extractor="inception")
+    with pytest.raises(ValueError, match="'fid'"):
+        budget.scoring(config, "fid")
