@@ -38,7 +38,7 @@ test: venv
 	$(PY) -m ruff check .
 	rm -rf notebooks/runs
 	mkdir -p notebooks/runs
-	{ KERAS_BACKEND=jax GAN_UTILS_SMOKE=1 $(PY) -m pytest -p no:cacheprovider -m jax tests; } > notebooks/runs/jax.log 2>&1 & jax=$$!; \
+	KERAS_BACKEND=jax GAN_UTILS_SMOKE=1 $(PY) -m pytest -p no:cacheprovider -m jax tests > notebooks/runs/jax.log 2>&1 & jax=$$!; \
 	GAN_UTILS_SMOKE=1 GAN_UTILS_STRICT_CHECKS=1 $(PY) -m pytest --nbval-lax --nbval-current-env -n $(TEST_WORKERS) --dist loadfile \
 		--durations=15; main=$$?; \
 	wait $$jax; jax_status=$$?; \

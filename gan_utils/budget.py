@@ -24,6 +24,8 @@ in about 3 hours on a Colab GPU with the reports' ``train_on_batch`` loop; ``REP
 
 from __future__ import annotations
 
+import functools
+
 T4_FP32_TFLOPS = 8.1
 T4_FP16_TFLOPS = 65.0
 T4_SHARE_OF_PEAK = 0.25
@@ -45,15 +47,23 @@ def step_flops(generator_flops: float, discriminator_flops: float, batch_size: i
     return extra_fakes * b * g + discriminator_updates + generator_update
 
 
+@functools.lru_cache(maxsize=None)
+def network_flops(architecture: str, image_shape: tuple, latent_dim: int, n_classes: int) -> tuple:
+    """(generator, discriminator) forward FLOPs per example (``models.forward_flops``); built once
+    per architecture, since the training and the scoring estimates both need them."""
+    from gan_utils import models
+
+    generator, discriminator = models.build_gan_models(architecture, image_shape, latent_dim, n_classes=n_classes)
+    return models.forward_flops(generator), models.forward_flops(discriminator)
+
+
 def full_run(config) -> dict:
     """Steps, FLOPs and estimated T4 minutes of a configuration's full (non-smoke) run."""
-    from gan_utils import data, models
+    from gan_utils import data
 
-    generator, discriminator = models.build_gan_models(
-        config.architecture, config.image_shape, config.latent_dim, n_classes=config.n_classes
-    )
-    per_step = step_flops(models.forward_flops(generator), models.forward_flops(discriminator),
-                          config.batch_size, config.d_steps, config.update)
+    generator_flops, discriminator_flops = network_flops(config.architecture, tuple(config.image_shape),
+                                                         config.latent_dim, config.n_classes)
+    per_step = step_flops(generator_flops, discriminator_flops, config.batch_size, config.d_steps, config.update)
     batches = data.dataset_info(config.dataset).train_size // config.batch_size
     steps = config.epochs * (batches // config.d_steps)
     flops = per_step * steps
@@ -78,9 +88,9 @@ def scoring(config, extractor: str = "classifier") -> dict:
         training_flops = 3 * per_image * info.train_size * metrics.CLASSIFIER_EPOCHS[config.dataset]
     else:
         raise ValueError(f"extractor must be 'classifier' or 'inception', got {extractor!r}.")
-    generator, _ = models.build_gan_models(config.architecture, config.image_shape, config.latent_dim,
-                                           n_classes=config.n_classes)
-    flops = training_flops + 3 * n * per_image + n * models.forward_flops(generator)
+    generator_flops, _ = network_flops(config.architecture, tuple(config.image_shape), config.latent_dim,
+                                       config.n_classes)
+    flops = training_flops + 3 * n * per_image + n * generator_flops
     return {"samples": n, "total_pflop": flops / 1e15,
             "t4_minutes": flops / (T4_FP32_TFLOPS * 1e12 * T4_SHARE_OF_PEAK) / 60}
 

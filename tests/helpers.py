@@ -1,5 +1,10 @@
 """Helpers the tests share (imported as ``helpers``; fixtures stay in conftest.py)."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 
 # Tests train on part of the 4,000 offline train digits: 1,408 = 22 batches of 64 or 44 of 32, so a
@@ -44,3 +49,54 @@ def mixed_precision_step_error(update="alternating"):
             keras.mixed_precision.set_dtype_policy("float32")
     full, half = changes
     return float(np.linalg.norm(half - full) / np.linalg.norm(full))
+
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def run_benchmark(script, *args, env_cache):
+    """Run a benchmark script in full mode with this classifier cache; its stdout (its table)."""
+    env = dict(os.environ, GAN_UTILS_CACHE=str(env_cache))
+    env.pop("GAN_UTILS_SMOKE", None)
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *args], capture_output=True, text=True, env=env, timeout=600
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+CONDITIONAL_LATENT = 16
+
+
+def small_conditional_models(latent_dim=CONDITIONAL_LATENT):
+    """Report 004's conditional DCGAN at a quarter of the width (the same code path)."""
+    from gan_utils import models
+
+    generator = models.conditional_dcgan_generator(
+        latent_dim, (28, 28, 1), 10, embedding_dim=16, filters=(32, 16), dense_filters=32
+    )
+    discriminator = models.conditional_dcgan_discriminator((28, 28, 1), 10, embedding_dim=16, filters=(32, 32))
+    return generator, discriminator
+
+
+def small_acgan_models(latent_dim=CONDITIONAL_LATENT):
+    """Report 003's ACGAN at a small width, on 28x28 digits."""
+    from gan_utils import models
+
+    generator = models.acgan_generator(
+        latent_dim, (28, 28, 1), 10, embedding_dim=16, filters=32, dense_filters=32, upsamplings=2
+    )
+    discriminator = models.acgan_discriminator((28, 28, 1), 10, filters=(16, 32, 32), dropout=0.3)
+    return generator, discriminator
+
+
+def compiled(generator, discriminator, learning_rate=2e-4, **compile_args):
+    """A seeded GAN of these networks with Adam at one learning rate for both."""
+    import keras
+
+    from gan_utils import training
+
+    keras.utils.set_random_seed(0)
+    gan = training.GAN(generator, discriminator, seed=0)
+    gan.compile(d_optimizer=training.adam(learning_rate), g_optimizer=training.adam(learning_rate), **compile_args)
+    return gan

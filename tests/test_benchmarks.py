@@ -2,23 +2,9 @@
 that they produce their tables), so `make bench` cannot rot between runs."""
 
 import re
-import subprocess
 import sys
-from pathlib import Path
 
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
-
-
-def run_benchmark(script, *args, env_cache):
-    import os
-
-    env = dict(os.environ, GAN_UTILS_CACHE=str(env_cache))
-    env.pop("GAN_UTILS_SMOKE", None)
-    result = subprocess.run(
-        [sys.executable, str(BENCHMARKS / script), *args], capture_output=True, text=True, env=env, timeout=600
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+from helpers import BENCHMARKS, run_benchmark
 
 
 def test_conditional_benchmark_screens_candidates_over_seeds_and_prints_their_table(shared_cache, tmp_path):

@@ -5,7 +5,8 @@ slow benchmark tests side by side."""
 import json
 
 import pytest
-from test_benchmarks import run_benchmark
+
+from helpers import run_benchmark
 
 
 def test_modern_recipe_benchmark_prints_targets_and_plots(shared_cache, tmp_path):

@@ -5,7 +5,7 @@ pytest-xdist runs the slow benchmark tests side by side."""
 import subprocess
 import sys
 
-from test_benchmarks import BENCHMARKS, run_benchmark
+from helpers import BENCHMARKS, run_benchmark
 
 
 def test_speed_benchmark_measures_a_conditional_gan_and_the_tutorials_step(shared_cache):

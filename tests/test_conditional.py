@@ -20,33 +20,7 @@ from gan_utils import (
     viz,
 )
 
-from helpers import random_images
-
-LATENT = 16
-
-
-def small_conditional_models(latent_dim=LATENT):
-    """Report 004's conditional DCGAN at a quarter of the width (the same code path)."""
-    generator = models.conditional_dcgan_generator(
-        latent_dim, (28, 28, 1), 10, embedding_dim=16, filters=(32, 16), dense_filters=32
-    )
-    discriminator = models.conditional_dcgan_discriminator((28, 28, 1), 10, embedding_dim=16, filters=(32, 32))
-    return generator, discriminator
-
-
-def small_acgan_models(latent_dim=LATENT):
-    generator = models.acgan_generator(
-        latent_dim, (28, 28, 1), 10, embedding_dim=16, filters=32, dense_filters=32, upsamplings=2
-    )
-    discriminator = models.acgan_discriminator((28, 28, 1), 10, filters=(16, 32, 32), dropout=0.3)
-    return generator, discriminator
-
-
-def compiled(generator, discriminator, learning_rate=2e-4, **compile_args):
-    keras.utils.set_random_seed(0)
-    gan = training.GAN(generator, discriminator, seed=0)
-    gan.compile(d_optimizer=training.adam(learning_rate), g_optimizer=training.adam(learning_rate), **compile_args)
-    return gan
+from helpers import CONDITIONAL_LATENT, compiled, random_images, small_acgan_models, small_conditional_models
 
 
 def digit_labels(n=32, seed=0):
@@ -111,7 +85,7 @@ def test_the_gan_reads_the_kind_of_conditioning_and_the_number_of_classes_from_t
 
 def test_labels_outside_the_classes_or_of_the_wrong_shape_get_clear_errors():
     gan = compiled(*small_conditional_models())
-    noise = sampling.latent_points(4, LATENT)
+    noise = sampling.latent_points(4, CONDITIONAL_LATENT)
     with pytest.raises(ValueError, match="must lie in 0..9, got values from 0 to 10"):
         gan.generate(noise, [0, 1, 2, 10])
     with pytest.raises(ValueError, match="must lie in 0..9, got values from -1"):
@@ -137,7 +111,7 @@ def test_labels_outside_the_classes_or_of_the_wrong_shape_get_clear_errors():
 
 def test_generated_classes_follow_the_requested_labels_and_inputs_of_shape_n_or_n_1_agree():
     gan = compiled(*small_conditional_models())
-    noise = sampling.latent_points(3, LATENT)
+    noise = sampling.latent_points(3, CONDITIONAL_LATENT)
     flat = gan.generate(noise, np.array([1, 5, 9]))
     column = gan.generate(noise, np.array([[1], [5], [9]]))
     np.testing.assert_allclose(flat, column)
@@ -204,7 +178,7 @@ def test_conditional_sample_grid_has_one_row_per_class_sharing_latent_points_by_
 
 def test_class_interpolation_runs_from_one_class_to_the_other_at_a_fixed_latent_point():
     gan = compiled(*small_conditional_models())
-    noise = sampling.latent_points(1, LATENT, seed=3)[0]
+    noise = sampling.latent_points(1, CONDITIONAL_LATENT, seed=3)[0]
     path = experiments.class_interpolation(gan.generator, noise, 2, 7, steps=5)
     assert path.shape == (5, 28, 28, 1)
     np.testing.assert_allclose(path[0], gan.generate(noise[None], [2])[0], atol=1e-5)

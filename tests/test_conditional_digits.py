@@ -4,11 +4,10 @@ own, so that pytest-xdist's workers can run them beside test_conditional.py's qu
 
 import keras
 import pytest
-from test_conditional import compiled, small_acgan_models, small_conditional_models
 
 from gan_utils import configurations, data, diagnostics, metrics, runner
 
-from helpers import TEST_DIGITS
+from helpers import TEST_DIGITS, compiled, small_acgan_models, small_conditional_models
 
 # --- proof that conditioning works: a separately trained digits classifier judges the classes ---
 

@@ -33,10 +33,9 @@ def train_command(run_dir, gif_dir, epochs=EPOCHS):
 @pytest.mark.parametrize("stop_signal", [signal.SIGKILL], ids=["SIGKILL"])
 def test_killed_training_resumes_and_ends_like_an_uninterrupted_run(tmp_path, stop_signal, backend, monkeypatch):
     monkeypatch.setenv("KERAS_BACKEND", backend)  # the training subprocesses inherit it
-    epochs = EPOCHS
     interrupted_runs, interrupted_gifs = tmp_path / "a" / "runs", tmp_path / "a" / "gifs"
     frames = interrupted_runs / "dcgan_mnist_5k" / "frames"
-    process = subprocess.Popen(train_command(interrupted_runs, interrupted_gifs, epochs), cwd=ROOT,
+    process = subprocess.Popen(train_command(interrupted_runs, interrupted_gifs, EPOCHS), cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
     while not (frames / "epoch_0003.png").exists():
@@ -48,21 +47,21 @@ def test_killed_training_resumes_and_ends_like_an_uninterrupted_run(tmp_path, st
     assert process.returncode != 0
     assert not (interrupted_gifs / "dcgan_mnist_5k.gif").exists()
     backup = json.loads((interrupted_runs / "dcgan_mnist_5k" / "backup" / "training_metadata.json").read_text())
-    assert 2 <= backup["epoch"] < epochs
+    assert 2 <= backup["epoch"] < EPOCHS
 
-    resumed = subprocess.run(train_command(interrupted_runs, interrupted_gifs, epochs), cwd=ROOT,
+    resumed = subprocess.run(train_command(interrupted_runs, interrupted_gifs, EPOCHS), cwd=ROOT,
                              capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
-    assert f"Epoch {backup['epoch'] + 1}/{epochs}" in resumed.stdout  # it did not start again at 1
+    assert f"Epoch {backup['epoch'] + 1}/{EPOCHS}" in resumed.stdout  # it did not start again at 1
     assert "Epoch 1/" not in resumed.stdout
 
     # What an uninterrupted run leaves (tests/test_cli.py checks it on a straight run): every epoch
     # once in the history, one frame per epoch, a GIF of them all.
     summary = json.loads((interrupted_runs / "dcgan_mnist_5k" / "summary.json").read_text())
-    assert summary["epochs_completed"] == epochs
-    assert len(summary["history"]["d_loss"]) == epochs
-    assert [Path(p).name for p in summary["outputs"]["frames"]] == [f"epoch_{e:04d}.png" for e in range(1, epochs + 1)]
-    assert iio.imread(interrupted_gifs / "dcgan_mnist_5k.gif", index=None).shape[0] == epochs
+    assert summary["epochs_completed"] == EPOCHS
+    assert len(summary["history"]["d_loss"]) == EPOCHS
+    assert [Path(p).name for p in summary["outputs"]["frames"]] == [f"epoch_{e:04d}.png" for e in range(1, EPOCHS + 1)]
+    assert iio.imread(interrupted_gifs / "dcgan_mnist_5k.gif", index=None).shape[0] == EPOCHS
 
 
 def test_running_a_finished_fit_again_trains_nothing(tmp_path):
