@@ -62,21 +62,36 @@ def _candidates():
                         models.conditional_dcgan_discriminator(**(discriminator or {})), gan)
 
     dcgan_init = keras.initializers.RandomNormal(0.0, 0.02, seed=None)
+    tanh = {"output": "tanh"}
     return {
         # name: (what changes, where it comes from, build)
-        "as_written": ("nothing: report 004's networks, Adam 2e-4 / 0.5 for both", "report 004", report()),
-        "batch_norm": ("BatchNormalization after the generator's Dense and transposed convolutions",
+        "report_tanh": ("nothing: report 004 as written, the discriminator ending in Dense(1, tanh) read as a logit",
+                        "report 004", report(discriminator=tanh)),
+        "logit_head": ("the discriminator's tanh removed (a plain logit): the student's 'fix'", "notebook 10",
+                       report()),
+        "batch_norm": ("logit head; BatchNormalization after the generator's Dense and transposed convolutions",
                        "Radford et al. 2016 (DCGAN), section 3; the TensorFlow DCGAN tutorial", report({"batch_norm": True})),
-        "generator_lr_1e-4": ("the generator's learning rate halved, 1e-4", "Heusel et al. 2017 (TTUR): unequal rates",
+        "generator_lr_1e-4": ("logit head; the generator's learning rate halved, 1e-4",
+                              "Heusel et al. 2017 (TTUR): unequal rates",
                               report(g_learning_rate=1e-4)),
-        "normal_init_0.02": ("every weight drawn from N(0, 0.02)", "Radford et al. 2016 (DCGAN), section 4",
+        "normal_init_0.02": ("logit head; every weight drawn from N(0, 0.02)", "Radford et al. 2016 (DCGAN), section 4",
                              report({"kernel_initializer": dcgan_init}, {"kernel_initializer": dcgan_init})),
-        "real_label_0.9": ("the real images' target 0.9 instead of 1 (in both players' losses)",
-                           "Salimans et al. 2016, section 3.4",
-                           report(real_label=0.9)),
-        "input_noise_0.1": ("Gaussian noise, sd 0.1, on the discriminator's inputs in training",
+        "input_noise_0.1": ("logit head; Gaussian noise, sd 0.1, on the discriminator's inputs in training",
                             "Sønderby et al. 2017; Arjovsky & Bottou 2017", report(discriminator={"input_noise": 0.1})),
+        "smooth_both_0.9": ("logit head; target 0.9 for real images in the discriminator's loss and for fakes in the "
+                            "generator's", "Salimans et al. 2016, section 3.4, applied to both players",
+                            report(real_label=0.9)),
+        "smooth_d_0.9": ("logit head; target 0.9 for real images in the discriminator's loss only (one-sided label "
+                         "smoothing)", "Salimans et al. 2016, section 3.4", report(real_label=0.9, generator_label=1.0)),
+        "smooth_g_0.9": ("logit head; target 0.9 for fakes in the generator's loss only", "the other half of smooth_both_0.9",
+                         report(generator_label=0.9)),
+        "report_tanh_smooth_d_0.9": ("report 004 as written (tanh head) with one-sided label smoothing",
+                                     "report 004; Salimans et al. 2016", report(discriminator=tanh, real_label=0.9,
+                                                                                generator_label=1.0)),
     }
+
+
+HEALTH_EVERY = 50  # screen: steps between two probes of the generator's mean pixel (100 images)
 
 
 def run_key(section: str, name: str, seed: int, steps: int) -> str:
@@ -98,7 +113,7 @@ def measure(gan) -> dict:
 def train_candidate(name: str, seed: int, steps: int, max_samples: int | None = None) -> dict:
     import keras
 
-    from gan_utils import data, training
+    from gan_utils import data, diagnostics, training
 
     images, labels = data.load_dataset("mnist_5k", "train", "tanh", smoke=False, max_samples=max_samples)
     keras.utils.set_random_seed(seed)
@@ -106,10 +121,15 @@ def train_candidate(name: str, seed: int, steps: int, max_samples: int | None = 
     g_learning_rate = options.pop("g_learning_rate", 2e-4)
     gan = training.GAN(generator, discriminator, seed=seed, **options)
     gan.compile(d_optimizer=training.adam(2e-4), g_optimizer=training.adam(g_learning_rate))
-    pipeline = data.make_dataset(images, labels, batch_size=BATCH, seed=seed, n_classes=10).repeat()
+    pipeline = data.make_dataset(images, labels, batch_size=BATCH, seed=seed, n_classes=10)
+    health = diagnostics.GeneratorHealth(every=HEALTH_EVERY, n=100, seed=3)
     started = time.perf_counter()
-    gan.fit(pipeline, epochs=1, steps_per_epoch=steps, verbose=0)
-    return {"seconds": time.perf_counter() - started, **measure(gan)}
+    gan.fit(pipeline, epochs=1, steps_per_epoch=steps, verbose=0, callbacks=[health])
+    seconds = time.perf_counter() - started
+    trajectory = {name: health.records[name].tolist() for name in ("step", "mean_pixel", "saturated_share", "real_acc",
+                                                                   "fake_acc")}
+    # Step time with the probe every HEALTH_EVERY steps included (about 2% of it).
+    return {"seconds": seconds, "ms_per_step": 1000 * seconds / steps, "trajectory": trajectory, **measure(gan)}
 
 
 def train_configuration(name: str, seed: int, steps: int, max_samples: int | None = None) -> dict:
@@ -124,7 +144,9 @@ def train_configuration(name: str, seed: int, steps: int, max_samples: int | Non
     # and trains only the epochs it lacks; "seconds" then counts this call's training only.
     folder = ROOT / "runs" / "bench" / "conditional_digits" / f"{name}_{config.architecture}_seed{seed}"
     result = runner.train(config, folder, smoke=False, verbose=0)
-    return {"seconds": time.perf_counter() - started, "epochs": epochs, **measure(result.gan)}
+    # The typical epoch of this call (EpochTimer's), every callback included: a contended run shows here.
+    ms_per_step = 1000 * result.summary["seconds_per_epoch"] / (4000 // config.batch_size)
+    return {"seconds": time.perf_counter() - started, "epochs": epochs, "ms_per_step": ms_per_step, **measure(result.gan)}
 
 
 FULL = ("conditional_dcgan_mnist_5k", "acgan_mnist_5k")

@@ -280,19 +280,34 @@ class Batches(keras.utils.PyDataset):
 
     ``grouped(k)`` yields ``k`` batches at a time, shaped (k, batch, ...), as
     ``tf.data.Dataset.batch(k)`` groups them for a GAN with ``d_steps=k`` critic steps.
+    ``repeated()`` is the same pipeline without end (``tf.data.Dataset.repeat()``): it hands out
+    the batches in the order they are asked for, pass after pass, each pass in a new order.
     """
 
-    def __init__(self, images, labels=None, batch_size: int = 256, shuffle: bool = True, seed=None, group: int = 1):
+    def __init__(self, images, labels=None, batch_size: int = 256, shuffle: bool = True, seed=None, group: int = 1,
+                 repeat: bool = False):
         super().__init__()
         self.images, self.labels = images, labels
-        self.batch_size, self.shuffle, self.seed, self.group = batch_size, shuffle, seed, group
+        self.batch_size, self.shuffle, self.seed, self.group, self.repeat = batch_size, shuffle, seed, group, repeat
         self._random = np.random.default_rng(seed)
         self._order = self._random.permutation(len(images)) if shuffle else np.arange(len(images))
+        self._cursor = 0  # repeat: the next batch of the current pass
 
     def __len__(self):
         return len(self.images) // (self.batch_size * self.group)
 
+    @property
+    def num_batches(self):
+        return None if self.repeat else len(self)
+
     def __getitem__(self, index):
+        if self.repeat and len(self):
+            # Keras reads an endless PyDataset one batch after another (from index 0 again if it
+            # starts a new iterator), so the pass is kept here: every batch once, then a new order.
+            if self._cursor == len(self):
+                self._cursor = 0
+                self._reshuffle()
+            index, self._cursor = self._cursor, self._cursor + 1
         if not 0 <= index < len(self):
             raise IndexError(f"batch {index} of a pipeline of {len(self)} batches")
         size = self.batch_size * self.group
@@ -304,12 +319,20 @@ class Batches(keras.utils.PyDataset):
         return images, self.labels[picked].reshape(shape)
 
     def on_epoch_end(self):
+        if not self.repeat:  # a repeated pipeline reshuffles at the end of each pass instead
+            self._reshuffle()
+
+    def _reshuffle(self):
         if self.shuffle:
             self._order = self._random.permutation(len(self.images))
 
     def grouped(self, group: int) -> Batches:
         """The same images, ``group`` batches per element."""
-        return Batches(self.images, self.labels, self.batch_size, self.shuffle, self.seed, group)
+        return Batches(self.images, self.labels, self.batch_size, self.shuffle, self.seed, group, self.repeat)
+
+    def repeated(self) -> Batches:
+        """The same images, batch after batch without end (``fit`` then needs ``steps_per_epoch``)."""
+        return Batches(self.images, self.labels, self.batch_size, self.shuffle, self.seed, self.group, repeat=True)
 
     def as_numpy_iterator(self):
         """One epoch of batches, as ``tf.data.Dataset.as_numpy_iterator`` gives them."""

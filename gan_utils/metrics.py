@@ -118,16 +118,37 @@ def classifier_score(logits, n_splits: int = 10):
 
 @dataclass
 class FeatureExtractor:
-    """Turns images (in ``value_range``) into activations and, where it can, class logits."""
+    """Turns images (in ``value_range``) into activations and, where it can, class logits.
+    ``fingerprint`` identifies the exact network (a hash of its weights): cached features are
+    keyed by it, so features of one network are never served as another's."""
 
     name: str
     features: Callable[[np.ndarray], np.ndarray]
     logits: Callable[[np.ndarray], np.ndarray] | None = None
+    fingerprint: str = ""
+
+
+def weights_fingerprint(model) -> str:
+    """A short hash of a model's weights (shapes and values): equal only for the same network."""
+    import hashlib
+
+    digest = hashlib.sha1()
+    for weight in model.get_weights():
+        array = np.ascontiguousarray(weight)
+        digest.update(f"{array.dtype}{array.shape}".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()[:16]
 
 
 def cache_dir() -> Path:
-    """Where trained classifiers are kept: $GAN_UTILS_CACHE, else ~/.keras/gan_utils."""
-    return Path(os.environ.get("GAN_UTILS_CACHE", Path.home() / ".keras" / "gan_utils"))
+    """Where trained classifiers are kept: ``$GAN_UTILS_CACHE``; else ``RUN_ROOT/judges`` when
+    RUN_ROOT is set (beside the runs, on Drive on Colab: a new runtime reuses the judge instead of
+    retraining it); else ``~/.keras/gan_utils``."""
+    if os.environ.get("GAN_UTILS_CACHE"):
+        return Path(os.environ["GAN_UTILS_CACHE"])
+    if os.environ.get(files.RUN_ROOT_ENV_VAR):
+        return files.run_root() / "judges"
+    return Path.home() / ".keras" / "gan_utils"
 
 
 CLASSIFIER_EPOCHS = {"mnist_5k": 15, "mnist": 3, "fashion_mnist": 5, "cifar10": 15}
@@ -159,8 +180,9 @@ def build_classifier(image_shape, n_classes: int = 10):
     return model
 
 
-def dataset_classifier(dataset: str, smoke: bool | None = None, epochs: int | None = None, verbose: int = 0):
-    """The cached classifier of a dataset (images in [0, 1]), trained on first use.
+def dataset_classifier(dataset: str, smoke: bool | None = None, epochs: int | None = None, verbose: int = 0,
+                       seed: int = 0):
+    """The cached classifier of a dataset (images in [0, 1]), trained on first use (from ``seed``).
 
     Returns (model, test_accuracy). In smoke mode every dataset is the MNIST-digits stand-in at
     that dataset's shape, so one cache entry per shape (``smoke_28x28x1``) serves them all; it
@@ -180,7 +202,7 @@ def dataset_classifier(dataset: str, smoke: bool | None = None, epochs: int | No
     test_x, test_y = data.load_dataset(dataset, "test", "sigmoid", smoke=smoke)
     if epochs is None:
         epochs = SMOKE_CLASSIFIER_EPOCHS if smoke else CLASSIFIER_EPOCHS[dataset]
-    keras.utils.set_random_seed(0)
+    keras.utils.set_random_seed(seed)
     model = build_classifier(info.image_shape, len(info.class_names))
     print(f"Training the {key} classifier for the metrics ({epochs} epochs; cached in {path}) ...")
     model.fit(train_x, train_y, batch_size=64, epochs=epochs, verbose=verbose, validation_split=0.0)
@@ -220,6 +242,7 @@ def classifier_extractor(dataset: str, value_range, smoke: bool | None = None, b
         name=classifier_name(dataset, accuracy, smoke),
         features=lambda images: run(images)[0],
         logits=lambda images: run(images)[1],
+        fingerprint=weights_fingerprint(model),
     )
 
 
@@ -246,7 +269,7 @@ def inception_extractor(value_range, batch_size: int = 64) -> FeatureExtractor:
             outputs.append(network(batch, training=False).numpy())
         return np.concatenate(outputs)
 
-    return FeatureExtractor(name="InceptionV3 (ImageNet) pool3", features=features)
+    return FeatureExtractor(name="InceptionV3 (ImageNet) pool3", features=features, fingerprint=weights_fingerprint(network))
 
 
 EXTRACTORS = ("classifier", "inception")
@@ -340,12 +363,18 @@ def score_generator(generate: Callable[[int], np.ndarray], dataset: str, value_r
 
 def real_side(dataset: str, value_range, n: int, smoke: bool, seed: int, features: FeatureExtractor) -> dict:
     """The real half of a score, paid once: the reference images' features, the real-vs-real floor
-    and the reference's description, for one dataset, extractor, sample count and seed. Cached
-    under ``RUN_ROOT/score_cache`` (on Drive when RUN_ROOT is), so every later score in any
-    notebook extracts only its generated images."""
+    and the reference's description, for one dataset, value range, extractor, sample count, seed
+    and mode. Cached under ``RUN_ROOT/score_cache`` (on Drive when RUN_ROOT is), so every later
+    score in any notebook extracts only its generated images. The key holds the extractor's
+    weight fingerprint, not only its name: a judge retrained in a new runtime (another seed, or a
+    GPU's other rounding) gets its own features, never another judge's."""
     import hashlib
 
-    key = f"{dataset}|{features.name}|{n}|{seed}|{'smoke' if smoke else 'full'}"
+    if not features.fingerprint:
+        raise ValueError(f"The extractor {features.name!r} has no weight fingerprint; cached features need one "
+                         "(FeatureExtractor(fingerprint=metrics.weights_fingerprint(model))).")
+    low, high = data.resolve_value_range(value_range)
+    key = f"{dataset}|{low:g},{high:g}|{features.name}|{features.fingerprint}|{n}|{seed}|{'smoke' if smoke else 'full'}"
     path = files.run_root() / "score_cache" / f"{dataset}_{n}_{hashlib.sha1(key.encode()).hexdigest()[:12]}.npz"
     if path.exists():
         try:

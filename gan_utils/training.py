@@ -103,18 +103,25 @@ class GAN(keras.Model):
         discriminator: maps images (and, with input conditioning, labels) to one logit per image
             (no sigmoid); an ACGAN discriminator returns [logit, class logits].
         real_label, fake_label: the targets the discriminator is trained towards (1 and 0 by
-            default; the label-swap experiment uses 0 and 1; ``real_label=0.9`` smooths the real
-            target, which cures report 004's conditional DCGAN on the digits, notebook 10).
+            default; the label-swap experiment uses 0 and 1; ``real_label=0.9`` is one-sided label
+            smoothing, Salimans et al. 2016, section 3.4).
+        generator_label: the target the generator trains its fakes towards; None (the default)
+            means ``real_label``. ``GAN(real_label=0.9, generator_label=1.0)`` smooths the
+            discriminator's real target only (docs/results.md: which half cures report 004's model).
         seed: seed of the latent noise drawn inside the train step; None follows the global seed
             set with ``keras.utils.set_random_seed``.
         n_classes: number of classes of a conditional GAN; read from the class head or the
             generator's "label_embedding" layer when not given.
     """
 
-    def __init__(self, generator, discriminator, real_label=1.0, fake_label=0.0, seed=None, n_classes=None, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, generator, discriminator, real_label=1.0, fake_label=0.0, seed=None, n_classes=None,
+                 generator_label=None, **kwargs):
         if real_label == fake_label:
             raise ValueError(f"real_label and fake_label must differ, both are {real_label!r}.")
+        if generator_label is not None and generator_label == fake_label:
+            raise ValueError(f"generator_label must differ from fake_label ({fake_label!r}): the generator would "
+                             "train its fakes to look fake.")
+        super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
         # Both networks are built models, so the GAN is too (save_weights and BackupAndRestore need it).
@@ -130,6 +137,7 @@ class GAN(keras.Model):
             )
         self.real_label = float(real_label)
         self.fake_label = float(fake_label)
+        self.generator_label = self.real_label if generator_label is None else float(generator_label)
         self.seed_generator = keras.random.SeedGenerator(seed)
         # One running mean per logged term; compile picks the ones its variant logs.
         self.means = {name: keras.metrics.Mean(name=name) for name in LOGGED_TERMS}
@@ -282,9 +290,11 @@ class GAN(keras.Model):
         """Keras ``fit``. Shuffling belongs to the pipeline (``data.make_dataset``), so the
         ``shuffle`` flag, which Keras ignores (with a warning) for datasets, defaults to False.
 
-        A finite dataset is fed as one repeated iterator with ``steps_per_epoch`` set to its length:
-        the same epochs, reshuffled each time, but Keras no longer makes a new iterator per epoch,
-        whose clean-up stalled every epoch by seconds on a CPU. With ``d_steps`` > 1
+        A finite pipeline is fed as one repeated iterator with ``steps_per_epoch`` set to its length
+        unless given: the same epochs, reshuffled each time, but Keras no longer makes a new
+        iterator per epoch, whose clean-up stalled every epoch by seconds on a CPU, and a
+        ``steps_per_epoch`` longer than the dataset trains every step it asks for (Keras alone stops
+        at the data's end with "Your input ran out of data"). With ``d_steps`` > 1
         the batches are grouped ``d_steps`` at a time, so an epoch still reads every batch once and
         has 1/d_steps as many (generator) steps.
         """
@@ -303,16 +313,16 @@ class GAN(keras.Model):
                     f"got {type(x).__name__}."
                 )
             x = x.grouped(self.d_steps) if isinstance(x, data.Batches) else x.batch(self.d_steps, drop_remainder=True)
-            if isinstance(x, data.Batches) and len(x) == 0:
+        if steps_per_epoch is not None and not steps_per_epoch >= 1:
+            raise ValueError(f"steps_per_epoch must be a positive integer or None, got {steps_per_epoch!r}.")
+        if _is_pipeline(x):
+            batches = int(x.cardinality()) if _is_tf_dataset(x) else len(x)
+            if batches == 0:
                 raise ValueError(f"The dataset has fewer than d_steps={self.d_steps} batches: no step to train.")
-        if _is_tf_dataset(x) and steps_per_epoch is None:
-            steps = int(x.cardinality())
-            if steps == 0:
-                raise ValueError(
-                    f"The dataset has fewer than d_steps={self.d_steps} batches: no step to train."
-                )
-            if steps > 0:
-                x, steps_per_epoch = x.repeat(), steps
+            if batches > 0:  # finite (tf.data says -1 for infinite, -2 for unknown)
+                # Repeated, so that every epoch trains the steps asked for, even beyond one pass.
+                x = x.repeat() if _is_tf_dataset(x) else x.repeated()
+                steps_per_epoch = steps_per_epoch or batches
         return super().fit(x, *args, shuffle=shuffle, steps_per_epoch=steps_per_epoch, **kwargs)
 
     @property
@@ -382,7 +392,7 @@ class GAN(keras.Model):
     def _generator_losses(self, fake_images, labels, training, fake_outputs=None):
         """(the loss the generator minimises, the terms to log)."""
         outputs, classes = fake_outputs or self._discriminate(fake_images, labels, training)
-        terms = {"g_loss": self.gan_loss.generator(outputs, self.real_label, self.fake_label)}
+        terms = {"g_loss": self.gan_loss.generator(outputs, self.generator_label, self.fake_label)}
         total = terms["g_loss"]
         if self.conditioning == "auxiliary":
             terms["g_class_loss"] = losses.ACGAN_CLASS_LOSS.generator(labels, classes)

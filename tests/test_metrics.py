@@ -136,7 +136,7 @@ def test_the_real_side_of_a_score_is_paid_once_per_dataset_extractor_and_count(c
     extracted = []
     real = metrics.classifier_extractor("mnist_5k", "tanh", smoke=False)
     counting = metrics.FeatureExtractor(real.name, lambda images: extracted.append(len(images)) or real.features(images),
-                                        real.logits)
+                                        real.logits, real.fingerprint)
     monkeypatch.setattr(metrics, "feature_extractor", lambda *args, **kwargs: counting)
     noise = lambda n: np.random.default_rng(0).uniform(-1, 1, (n, 28, 28, 1)).astype(np.float32)  # noqa: E731
     first = metrics.score_generator(noise, "mnist_5k", "tanh", n=100, smoke=False)
@@ -147,6 +147,34 @@ def test_the_real_side_of_a_score_is_paid_once_per_dataset_extractor_and_count(c
     assert len(list((tmp_path / "score_cache").glob("*.npz"))) == 1
     metrics.score_generator(noise, "mnist_5k", "tanh", n=120, smoke=False)  # another count: its own entry
     assert len(list((tmp_path / "score_cache").glob("*.npz"))) == 2
+
+
+def test_a_retrained_judge_gets_its_own_real_features_never_the_cached_ones(tmp_path, monkeypatch):
+    # Issue 31: two judges of one name (dataset and rounded accuracy) shared a cache entry, and real
+    # digits scored against real digits read FCD 294 beside a floor of 0.55.
+    monkeypatch.setenv("RUN_ROOT", str(tmp_path / "runs"))
+    original = metrics.classifier_name
+    monkeypatch.setattr(metrics, "classifier_name", lambda dataset, accuracy, smoke=None: original(dataset, 0.5, smoke))
+    real_digits = lambda n: metrics.reference_images("mnist_5k", "tanh", n, smoke=True, seed=5)[0]  # noqa: E731
+    monkeypatch.setenv("GAN_UTILS_CACHE", str(tmp_path / "judge_seed0"))
+    first = metrics.score_generator(real_digits, "mnist_5k", "tanh", n=100, smoke=True)
+    # A new runtime retrains the judge (here from another seed) under the same name.
+    monkeypatch.setenv("GAN_UTILS_CACHE", str(tmp_path / "judge_seed1"))
+    metrics.dataset_classifier("mnist_5k", smoke=True, seed=1)
+    second = metrics.score_generator(real_digits, "mnist_5k", "tanh", n=100, smoke=True)
+    assert first["extractor"] == second["extractor"]
+    assert len(list((tmp_path / "runs" / "score_cache").glob("*.npz"))) == 2  # recomputed and kept apart
+    assert second["floor"] != first["floor"]
+    # Real digits against real digits stay near the judge's own floor (the reused cache read 500x).
+    assert second["frechet_distance"] < 3 * second["floor"], second
+
+
+def test_the_judge_is_kept_beside_the_runs_when_run_root_is_set(tmp_path, monkeypatch):
+    monkeypatch.delenv("GAN_UTILS_CACHE", raising=False)
+    monkeypatch.setenv("RUN_ROOT", str(tmp_path))
+    assert metrics.cache_dir() == tmp_path / "judges"
+    monkeypatch.setenv("GAN_UTILS_CACHE", str(tmp_path / "elsewhere"))
+    assert metrics.cache_dir() == tmp_path / "elsewhere"
 
 
 def test_a_score_larger_than_the_real_images_allow_names_both_numbers():

@@ -75,6 +75,24 @@ def test_fit_accepts_image_label_pairs(tiny_gan):
     assert len(history.history["g_loss"]) == 1
 
 
+@pytest.mark.jax
+def test_fit_trains_every_step_asked_for_beyond_one_pass_of_a_finite_dataset(tiny_gan):
+    # 16 images in batches of 8 are 2 batches; Keras alone stops at the data's end ("ran out of data").
+    pipeline = data.make_dataset(random_images(16), batch_size=8, seed=0)
+    history = tiny_gan.fit(pipeline, epochs=2, steps_per_epoch=5, verbose=0)
+    assert int(tiny_gan.g_optimizer.iterations) == 10 and len(history.history["g_loss"]) == 2
+    with pytest.raises(ValueError, match="steps_per_epoch must be a positive integer or None, got 0"):
+        tiny_gan.fit(pipeline, steps_per_epoch=0, verbose=0)
+
+
+def test_a_repeated_pipeline_reads_every_image_once_per_pass_in_a_new_order():
+    images = np.arange(12, dtype=np.float32).reshape(12, 1, 1, 1)
+    repeated = data.Batches(images, batch_size=4, seed=0).repeated()
+    assert repeated.num_batches is None
+    passes = [np.concatenate([repeated[index][0].ravel() for index in range(start, start + 3)]) for start in (0, 3)]
+    assert all(sorted(p) == list(range(12)) for p in passes) and list(passes[0]) != list(passes[1])
+
+
 def test_mismatched_models_and_labels_are_rejected():
     generator, _ = tiny_gan_models()
     _, other_discriminator = tiny_gan_models(image_shape=(32, 32, 3))
