@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # make gifs SMOKE=1: the same configurations in smoke mode (few steps, offline data, runs/smoke-gifs/).
 SMOKE ?= 0
 
-.PHONY: venv demo test test-jax lab gifs offline-gifs toy-gifs bench clean
+.PHONY: venv demo test test-jax lab gifs offline-gifs toy-gifs bench clean fork colab-check
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,14 @@ demo: venv
 	$(PY) -m gan_utils train dcgan_mnist_5k
 
 ## lab: JupyterLab in the project's environment, opened at notebooks/ (makes .venv the first time; Ctrl-C stops it)
+# --allow-root: JupyterLab refuses to start as root (a container, a cloud machine) without it.
 lab: venv
-	$(PY) -m jupyterlab --notebook-dir=notebooks
+	$(PY) -m jupyterlab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+## fork: point every Colab badge, install cell and link at another repository: make fork REPO=owner/name (pyproject.toml's [project.urls] holds the one slug)
+fork:
+	@test -n "$(REPO)" || { echo "Usage: make fork REPO=owner/name"; exit 2; }
+	$(PYTHON) tools/repository.py set $(REPO)
 
 ## test: the linter, then unit tests plus every notebook executed by nbval, in smoke mode (the training tests marked jax on the JAX backend too)
 # Notebooks resume from their run folders; smoke runs start clean so that they really train.
@@ -51,6 +57,22 @@ test-jax: venv
 	rm -rf notebooks/runs/jax
 	KERAS_BACKEND=jax RUN_ROOT=$(CURDIR)/notebooks/runs/jax GAN_UTILS_SMOKE=1 GAN_UTILS_STRICT_CHECKS=1 $(PY) -m pytest \
 		--nbval-lax --nbval-current-env -p no:cacheprovider $(JAX_NOTEBOOKS)
+
+## colab-check: on Colab's versions (ci/colab-image.txt: TensorFlow 2.19.0, Keras 3.10.0, NumPy 2.0.2 and pyproject.toml's floors), pip's dry run of the notebooks' install must change none of TensorFlow, Keras, NumPy or protobuf; then gan_utils is installed with its dependencies and the unit tests (COLAB_TESTS) and notebook 01 run in smoke mode
+COLAB_VENV ?= .venv-colab
+COLAB_TESTS ?= tests/test_training.py tests/test_losses.py tests/test_data.py tests/test_metrics.py tests/test_conditional.py \
+	tests/test_resume.py tests/test_models.py notebooks/01_keras_gan_mnist.ipynb
+colab-check:
+	rm -rf $(COLAB_VENV)
+	$(PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(COLAB_VENV)/bin/python -m pip install --quiet -r ci/colab-image.txt
+	$(COLAB_VENV)/bin/python tools/colab_check.py
+	$(COLAB_VENV)/bin/python -m pip install --quiet . pytest==9.2.0 nbval==0.11.0 nbformat==5.11.1 ipykernel==7.4.0 ipywidgets==8.1.9
+	$(COLAB_VENV)/bin/python tools/colab_check.py --installed
+	rm -rf notebooks/runs/colab
+	RUN_ROOT=$(CURDIR)/notebooks/runs/colab GAN_UTILS_SMOKE=1 GAN_UTILS_STRICT_CHECKS=1 $(COLAB_VENV)/bin/python -m pytest \
+		-p no:cacheprovider --nbval-lax --nbval-current-env -m "not jax" $(COLAB_TESTS)
 
 ## gifs: every notebook configuration in full mode (downloads the datasets; a GPU is recommended)
 # make gifs CONFIGS="dcgan_mnist dcgan_cifar10" trains only those.

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 
@@ -36,9 +37,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextlib.contextmanager
+def _native_stderr_hidden():
+    """TensorFlow's C++ start-up lines (absl's "All log messages before absl::InitializeLog() is
+    called..." and "Could not find cuda drivers" on a CPU) ignore TF_CPP_MIN_LOG_LEVEL: file
+    descriptor 2 points at /dev/null while TensorFlow loads, and a Python error still shows."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    from gan_utils import configurations, runner  # imported late: TensorFlow takes seconds to load
+    with _native_stderr_hidden():  # imported late: TensorFlow takes seconds to load
+        import keras
+
+        from gan_utils import configurations, runner
+
+        keras.ops.zeros(1)  # the first operation loads the rest of TensorFlow's native libraries
 
     if args.command == "list":
         name_width = max(map(len, configurations.CONFIGS))

@@ -25,6 +25,31 @@ def run_root() -> Path:
     return Path(os.environ.get(RUN_ROOT_ENV_VAR) or "runs")
 
 
+DRIVE_MOUNT = "/content/drive"
+DRIVE_RUN_ROOT = DRIVE_MOUNT + "/MyDrive/gan-course-runs"
+
+
+def keep_runs_on_drive(enabled: bool) -> Path:
+    """Colab, opt-in: mount Google Drive and set ``RUN_ROOT`` to a folder on it, so this notebook's
+    runs, the score caches and the judge classifiers outlive the runtime (a new runtime resumes
+    them). With ``enabled`` False, or outside Colab, it changes nothing. Prints and returns where
+    the runs go."""
+    if enabled:
+        try:
+            from google.colab import drive
+        except ImportError:
+            print("Not on Colab: nothing to mount.")
+        else:
+            drive.mount(DRIVE_MOUNT)
+            os.environ[RUN_ROOT_ENV_VAR] = DRIVE_RUN_ROOT
+    from gan_utils.metrics import cache_dir  # metrics imports this module
+
+    root = run_root()
+    where = "on Google Drive" if str(root).startswith(DRIVE_MOUNT) else "in this runtime: on Colab, lost when it disconnects"
+    print(f"Runs and score caches go to {root}, judge classifiers to {cache_dir()} ({where}).")
+    return root
+
+
 def run_folder(notebook: str, configuration: str, smoke: bool | None = None) -> Path:
     """The run folder of one configuration trained in one notebook:
     ``RUN_ROOT/<notebook number and topic>/<configuration>`` (``..._smoke`` in smoke mode, so a

@@ -76,17 +76,20 @@ def _polynomial_kernel(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def kernel_distance(activations_a, activations_b, n_subsets: int = 10, subset_size: int = 1000, seed: int = 0):
     """Kernel (inception) distance: the unbiased MMD^2 with the cubic polynomial kernel
-    k(x, y) = (x.y / d + 1)^3, averaged over random subsets. Returns (mean, standard deviation)."""
+    k(x, y) = (x.y / d + 1)^3, averaged over ``n_subsets`` random subsets of ``subset_size``.
+    Returns (mean, standard deviation over the subsets). When the subsets would be the whole sets
+    (``subset_size`` at least both counts) there is one estimate and no spread: the deviation is NaN."""
     a = _activations(activations_a, "activations_a")
     b = _activations(activations_b, "activations_b")
     if a.shape[1] != b.shape[1]:
         raise ValueError(f"Activations have {a.shape[1]} and {b.shape[1]} features; they must match.")
     size = min(subset_size, len(a), len(b))
+    whole = size == len(a) == len(b)
     rng = np.random.default_rng(seed)
     estimates = []
-    for _ in range(n_subsets):
-        x = a[rng.choice(len(a), size, replace=False)]
-        y = b[rng.choice(len(b), size, replace=False)]
+    for _ in range(1 if whole else n_subsets):
+        x = a if whole else a[rng.choice(len(a), size, replace=False)]
+        y = b if whole else b[rng.choice(len(b), size, replace=False)]
         k_xx, k_yy, k_xy = _polynomial_kernel(x, x), _polynomial_kernel(y, y), _polynomial_kernel(x, y)
         off_diagonal = size * (size - 1)
         estimates.append(
@@ -94,7 +97,7 @@ def kernel_distance(activations_a, activations_b, n_subsets: int = 10, subset_si
             + (k_yy.sum() - np.trace(k_yy)) / off_diagonal
             - 2.0 * k_xy.mean()
         )
-    return float(np.mean(estimates)), float(np.std(estimates))
+    return float(np.mean(estimates)), (float("nan") if whole else float(np.std(estimates)))
 
 
 def classifier_score(logits, n_splits: int = 10):
@@ -305,7 +308,7 @@ def score_against_features(real_features, fake_images, extractor: FeatureExtract
         "n_fake": int(len(fake_images)),
         "frechet_distance": frechet_distance(real_features, fake_features),
         "kid": kid,
-        "kid_std": kid_std,
+        "kid_std": kid_std if np.isfinite(kid_std) else None,  # None: one estimate on the whole sets
     }
     if extractor.logits is not None:
         scores["classifier_score"], scores["classifier_score_std"] = classifier_score(extractor.logits(fake_images))
@@ -444,9 +447,9 @@ def class_balance(images, dataset: str, value_range, smoke: bool | None = None) 
 
 
 def format_scores(scores: dict, smoke: bool = False) -> str:
-    text = (
-        f"Frechet distance {scores['frechet_distance']:.3f}, KID {scores['kid']:.4f} ± {scores['kid_std']:.4f}"
-    )
+    text = f"Frechet distance {scores['frechet_distance']:.3f}, KID {scores['kid']:.4f}"
+    if scores.get("kid_std") is not None:  # a spread only where subsets were drawn
+        text += f" ± {scores['kid_std']:.4f}"
     if "classifier_score" in scores:
         text += f", classifier score {scores['classifier_score']:.2f}"
     if "floor" in scores:

@@ -57,6 +57,9 @@ def test_a_run_ends_with_its_score_and_floor(tmp_path, shared_cache):
                      env={"GAN_UTILS_SMOKE": "1", "GAN_UTILS_CACHE": str(shared_cache)})
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.count("x the real-vs-real floor") == 1
+    # Quiet and exact: no TensorFlow start-up lines before ours, no spread of a KID that has none.
+    assert "absl::InitializeLog" not in result.stderr and "cuda drivers" not in result.stderr, result.stderr[:2000]
+    assert "KID " in result.stdout and "±" not in result.stdout.split("KID ")[1].split(",")[0]
     summary = json.loads((tmp_path / "runs" / "dcgan_mnist_5k" / "summary.json").read_text())
     assert summary["scores"]["floor"] > 0 and summary["scores"]["frechet_distance"] > 0
 
@@ -75,5 +78,5 @@ def test_unknown_configuration_is_named(tmp_path):
 
 def test_list_names_every_configuration():
     result = run_cli("list")
-    assert result.returncode == 0
+    assert result.returncode == 0 and result.stderr == "", result.stderr[:2000]
     assert "keras_gan_mnist" in result.stdout and "01_keras_gan_mnist.ipynb" in result.stdout

@@ -9,6 +9,7 @@ import pytest
 from gan_utils import configurations
 
 import notebook_text
+from tools import repository
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -40,7 +41,7 @@ def test_markdown_has_no_control_characters(path):
 
 # Notebooks show images by this repository's raw GitHub URL (Colab opens a notebook alone, so a
 # relative path would not resolve there); README.md and docs/*.md link by relative path.
-RAW_URL = re.compile(r"raw\.githubusercontent\.com/gan-teaching/gan-notebooks/main/([^)\s\"']+)")
+RAW_URL = re.compile(rf"raw\.githubusercontent\.com/{re.escape(repository.slug())}/main/([^)\s\"']+)")
 DOCS = sorted((ROOT / "docs").glob("*.md"))
 PAGES = [ROOT / "README.md", *DOCS]
 # [text](target), ![alt](target) and [text](target "title"); the target of a badge's image and of
@@ -217,3 +218,60 @@ def test_solutions_are_appended_for_nbval(tmp_path):
     nbformat.write(notebook, path)
     read = nbval.plugin.nbformat.read(str(path), as_version=4)
     assert [cell.source.splitlines()[-1] for cell in read.cells if cell.cell_type == "code"] == ["x = 1", "print(x + 1)"]
+
+
+def test_every_badge_install_cell_and_link_names_the_repository_in_pyproject():
+    assert repository.mismatches() == []
+    # Every notebook's install cell and Colab badge are among what the check reads.
+    for path in NOTEBOOKS:
+        found = repository.occurrences(path.read_text())
+        assert found.count(repository.slug()) >= 2, f"{path.name}: {found}"
+
+
+def test_a_fork_rewrites_every_occurrence_in_one_command(tmp_path, monkeypatch):
+    import shutil
+
+    for name in ("README.md", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    (tmp_path / "notebooks").mkdir()
+    for path in NOTEBOOKS:
+        shutil.copy(path, tmp_path / "notebooks" / path.name)
+    monkeypatch.setattr(repository, "ROOT", tmp_path)
+    monkeypatch.setattr(repository, "PYPROJECT", tmp_path / "pyproject.toml")
+    before = sum(len(repository.occurrences(p.read_text())) for p in repository.files())
+    assert repository.main(["set", "a-teacher/gan-course"]) == 0
+    assert repository.slug() == "a-teacher/gan-course" and repository.mismatches() == []
+    assert sum(len(repository.occurrences(p.read_text())) for p in repository.files()) == before
+    (tmp_path / "notebooks" / NOTEBOOKS[0].name).write_text(
+        (tmp_path / "notebooks" / NOTEBOOKS[0].name).read_text().replace("a-teacher/gan-course", "someone/else", 1))
+    assert repository.main(["check"]) == 1
+    with pytest.raises(SystemExit, match="not a GitHub OWNER/NAME"):
+        repository.set_slug("no slash")
+
+
+TRAINING_NOTEBOOKS = [path for path in NOTEBOOKS if not path.name.startswith(("00_", "12_"))]
+
+
+@pytest.mark.parametrize("path", TRAINING_NOTEBOOKS, ids=lambda p: p.name)
+def test_a_notebook_that_trains_offers_drive_before_its_setup_cell(path):
+    sources = [cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+    drive = next(i for i, source in enumerate(sources) if "files.keep_runs_on_drive(KEEP_RUNS_ON_DRIVE)" in source)
+    setup = next(i for i, source in enumerate(sources) if "gan_utils.banner()" in source)
+    assert drive < setup and "KEEP_RUNS_ON_DRIVE = False" in sources[drive]  # opt-in
+
+
+def test_a_training_cell_over_15_minutes_on_a_t4_says_so_in_its_first_line():
+    from gan_utils import budget
+
+    # The cells that train a full configuration, and the configurations they train.
+    long_cells = {"02_": ("dcgan_mnist", "dcgan_fashion_mnist"), "03_": ("dcgan_cifar10",),
+                  "04_": ("wgan_cifar10", "wgan_gp_cifar10"), "11_": ("acgan_cifar10",)}
+    for prefix, names in long_cells.items():
+        minutes = sum(budget.full_run(configurations.get_config(name))["t4_minutes"] for name in names)
+        path = next(p for p in NOTEBOOKS if p.name.startswith(prefix))
+        cells = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        trains = [s for s in cells if "runner.train(" in s]
+        assert trains, path.name
+        says = trains[0].splitlines()[0].startswith("# Over 15 minutes on a Colab T4")
+        assert says == (minutes > 15), f"{path.name}: {minutes:.0f} min, first line {trains[0].splitlines()[0]!r}"

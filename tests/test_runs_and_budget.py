@@ -74,3 +74,13 @@ def test_the_estimate_counts_scoring_with_the_judge_classifier_or_inception():
     assert "to score 10,000 samples (InceptionV3)" in budget.describe_full_run(config, extractor="inception")
     with pytest.raises(ValueError, match="'fid'"):
         budget.scoring(config, "fid")
+
+
+def test_keeping_runs_on_drive_is_opt_in_and_changes_nothing_outside_colab(tmp_path, monkeypatch, capsys):
+    from gan_utils import files
+
+    monkeypatch.setenv("RUN_ROOT", str(tmp_path))
+    assert files.keep_runs_on_drive(False) == tmp_path
+    assert files.keep_runs_on_drive(True) == tmp_path  # no google.colab here: nothing mounted, nothing moved
+    printed = capsys.readouterr().out
+    assert "Not on Colab" in printed and f"Runs and score caches go to {tmp_path}" in printed
