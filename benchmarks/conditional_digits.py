@@ -186,6 +186,11 @@ def _reference_dcgan_fcd(steps: int):
     return list(values.values())
 
 
+def _pixel_at(trajectory: dict, step: int) -> float:
+    """The probed mean pixel at the first probe at or after ``step``."""
+    return next(pixel for at, pixel in zip(trajectory["step"], trajectory["mean_pixel"]) if at >= step)
+
+
 def table(folder: Path = RUNS) -> str:
     runs = stored(folder)
     if not runs:
@@ -202,22 +207,29 @@ def table(folder: Path = RUNS) -> str:
              f"requested class: saturated pixels (|x| > 0.99), class accuracy by the {first['classifier']} (chance 10%), "
              f"FCD (mnist_5k classifier features, 1,000 test digits vs 1,000 generated; real-vs-real floor "
              f"{first['floor']:.3f}). Black: mean pixel below {BLACK} (real digits: -0.74). Saturated: pixels with "
-             f"|x| > 0.99 (real digits: {REAL_SATURATED:.0%}, their background). Mean ± standard deviation over the seeds; "
-             "minutes per run on this host with other work running. Commands: `python benchmarks/conditional_digits.py "
-             "screen --steps 200`, `... full --steps 1250`, `... table`.", "",
+             f"|x| > 0.99 (real digits: {REAL_SATURATED:.0%}, their background). Mean ± standard deviation over the seeds. "
+             "Black by 100: seeds whose mean pixel (100 probe images) was below the line at step 100 (screen runs that "
+             "record the trajectory). ms per step: this host's median training step with every callback, alone unless "
+             "the row says otherwise (rows without it ran beside other jobs; their minutes measured the contention). "
+             "Commands: `python benchmarks/conditional_digits.py screen --steps 400 --seeds 0 1 2`, `... full`, `... table`.", "",
              "| section | model | what changes | source | steps | seeds | class accuracy | FCD | x floor | mean pixel "
-             "| saturated pixels | seeds black | minutes per run |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    for (section, name, steps), records in sorted(groups.items(), key=lambda item: (item[0][0] != "screen", item[0][2])):
+             "| saturated pixels | seeds black | black by 100 | ms per step |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    order = lambda item: (item[0][0] != "screen", item[0][2], item[0][1])  # noqa: E731
+    for (section, name, steps), records in sorted(groups.items(), key=order):
         change, source = candidates[name][:2] if name in candidates else ("the configuration", "notebook 10/11")
         accuracy, fcd, ratio, mean_pixel, saturated = (_mean_sd([r[k] for r in records]) for k in
                                                        ("class_accuracy", "fcd", "floor_ratio", "mean_pixel", "saturated_share"))
         black = sum(r["mean_pixel"] < BLACK for r in records)
+        early = [r["trajectory"] for r in records if "trajectory" in r]
+        black_early = (f"{sum(_pixel_at(t, 100) < BLACK for t in early)} of {len(early)}" if early else "")
+        timed = [r["ms_per_step"] for r in records if "ms_per_step" in r]
         minutes = sum(r["seconds"] for r in records) / len(records) / 60
+        step_time = f"{sum(timed) / len(timed):.0f}" if timed else f"({minutes:.1f} min a run)"
         lines.append(f"| {section} | `{name}` | {change} | {source} | {int(steps[:-5]):,} | {len(records)} | "
                      f"{accuracy[0]:.1%} ± {accuracy[1]:.1%} | {fcd[0]:.1f} ± {fcd[1]:.1f} | {ratio[0]:.0f}x | "
                      f"{mean_pixel[0]:+.2f} ± {mean_pixel[1]:.2f} | {saturated[0]:.1%} ± {saturated[1]:.1%} | "
-                     f"{black} of {len(records)} | {minutes:.1f} |")
+                     f"{black} of {len(records)} | {black_early} | {step_time} |")
     lines.append("")
     for (section, name, steps), records in groups.items():
         if section != "full":

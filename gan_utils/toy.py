@@ -158,7 +158,7 @@ class Recipe:
 RECIPES = {
     # Report 001's algorithm (Goodfellow et al. 2014, Algorithm 1): k discriminator steps per
     # generator step, plain SGD with momentum ("we used momentum"). Momentum 0.5 as the reports'
-    # beta_1; with 0.9 at this learning rate the 1-D game oscillated instead of settling.
+    # beta_1; with 0.9 at this learning rate the 1-D game did not settle (notebook 00, exercise 2).
     "goodfellow_sgd": Recipe("Algorithm 1: k = 2 discriminator steps, SGD with momentum 0.5", d_steps=2,
                              optimizer="sgd", learning_rate=0.05),
     "non_saturating": Recipe("the reports' GAN: non-saturating generator loss -log D(G(z)), Adam"),
