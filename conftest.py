@@ -12,6 +12,10 @@ import nbformat
 _worker = os.environ.get("PYTEST_XDIST_WORKER")
 if _worker and "RUN_ROOT" not in os.environ:
     os.environ["RUN_ROOT"] = str(Path(__file__).parent / "notebooks" / "runs" / _worker)
+# The judge classifiers, though, are one set for all workers (as ~/.keras/gan_utils was before
+# judges moved beside the runs): each is trained once per test session, not once per worker.
+if _worker and "GAN_UTILS_CACHE" not in os.environ:
+    os.environ["GAN_UTILS_CACHE"] = str(Path(__file__).parent / "notebooks" / "runs" / "judges")
 
 sys.path.insert(0, str(Path(__file__).parent / "tests"))
 from notebook_text import with_solutions  # noqa: E402

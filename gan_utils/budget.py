@@ -36,10 +36,12 @@ INCEPTION_V3_GFLOP = 11.4
 
 
 def step_flops(generator_flops: float, discriminator_flops: float, batch_size: int, d_steps: int = 1,
-               update: str = "alternating") -> float:
-    """FLOPs of one generator step of ``training.GAN`` (``update`` as in ``GAN.compile``), per batch."""
+               update: str = "alternating", input_gradient_penalty: bool = False) -> float:
+    """FLOPs of one generator step of ``training.GAN`` (``update`` as in ``GAN.compile``), per batch.
+    ``input_gradient_penalty``: WGAN-GP's (or R1's) penalty, one more pass of D over a batch whose
+    input gradient is differentiated again: counted as two trained passes (6 forwards) per critic step."""
     g, d, b = generator_flops, discriminator_flops, batch_size
-    discriminator_updates = d_steps * b * 3 * d * 2  # D forward and backward on real and on fake
+    discriminator_updates = d_steps * b * 3 * d * (2 + (2 if input_gradient_penalty else 0))  # real, fake (, penalty)
     generator_update = b * (3 * g + 3 * d)  # G and D forward and backward (the G forward makes the fakes)
     if update == "simultaneous":  # one forward of each network serves both losses
         return b * 3 * g + b * 3 * d * 2
@@ -63,7 +65,8 @@ def full_run(config) -> dict:
 
     generator_flops, discriminator_flops = network_flops(config.architecture, tuple(config.image_shape),
                                                          config.latent_dim, config.n_classes)
-    per_step = step_flops(generator_flops, discriminator_flops, config.batch_size, config.d_steps, config.update)
+    per_step = step_flops(generator_flops, discriminator_flops, config.batch_size, config.d_steps, config.update,
+                          input_gradient_penalty=bool(config.gradient_penalty_weight))
     batches = data.dataset_info(config.dataset).train_size // config.batch_size
     steps = config.epochs * (batches // config.d_steps)
     flops = per_step * steps

@@ -210,8 +210,9 @@ def conditional_dcgan_generator(
 
     ``batch_norm=True`` puts a BatchNormalization after the Dense and after each transposed
     convolution, before the activation, where the DCGAN paper's guidelines and the TensorFlow
-    tutorial's generator have it (+25,856 parameters, 12,928 of them non-trainable): the cure for
-    the report's model going black on the MNIST digits (notebook 10). ``kernel_initializer``
+    tutorial's generator have it (+25,856 parameters, 12,928 of them non-trainable); one of the
+    changes screened against the report's model going black on the MNIST digits, which it did not
+    cure (docs/results.md). ``kernel_initializer``
     applies to every Dense and convolution (the DCGAN paper's is ``RandomNormal(0, 0.02)``).
     """
     latent_dim = _check_latent_dim(latent_dim)
@@ -423,7 +424,7 @@ ARCHITECTURES = {
         conditioning="input",
     ),
     "conditional_dcgan_report004_bn": Architecture(
-        description="Report 004's conditional DCGAN, cured: batch norm in the generator (its black digits, notebook 10)",
+        description="Report 004's conditional DCGAN with batch norm in the generator (screened, not the cure: notebook 10)",
         build_generator=lambda latent_dim, image_shape, n_classes: conditional_dcgan_generator(
             latent_dim, image_shape, n_classes, batch_norm=True
         ),

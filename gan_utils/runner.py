@@ -62,7 +62,8 @@ def build_gan(config: TrainConfig) -> training.GAN:
         config.architecture, config.image_shape, config.latent_dim, n_classes=config.n_classes
     )
     models.check_param_counts(config.architecture, generator, discriminator)
-    gan = training.GAN(generator, discriminator, real_label=config.real_label, fake_label=config.fake_label, seed=config.seed)
+    gan = training.GAN(generator, discriminator, real_label=config.real_label, fake_label=config.fake_label,
+                       generator_label=config.generator_label, seed=config.seed)
     gan.compile(
         d_optimizer=make_optimizer(config),
         g_optimizer=make_optimizer(config),

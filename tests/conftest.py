@@ -1,5 +1,6 @@
 import fcntl
 import os
+from pathlib import Path
 
 import pytest
 
@@ -21,8 +22,10 @@ def shared_cache(tmp_path_factory):
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # the workers' common temporary folder
-    path = base / "classifier_cache"
-    path.mkdir(exist_ok=True)
+    # The notebooks' judges (conftest.py at the root sets it under make test), so that the mnist_5k
+    # judge trains once for the notebooks and the tests together.
+    path = Path(os.environ["GAN_UTILS_CACHE"]) if os.environ.get("GAN_UTILS_CACHE") else base / "classifier_cache"
+    path.mkdir(parents=True, exist_ok=True)
     with open(base / "classifier_cache.lock", "w") as lock, pytest.MonkeyPatch.context() as patch:
         fcntl.flock(lock, fcntl.LOCK_EX)
         patch.setenv("GAN_UTILS_CACHE", str(path))

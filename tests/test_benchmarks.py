@@ -4,19 +4,23 @@ that they produce their tables), so `make bench` cannot rot between runs."""
 import re
 import sys
 
+import pytest
+
 from helpers import BENCHMARKS, run_benchmark
 
 
 def test_conditional_benchmark_screens_candidates_over_seeds_and_prints_their_table(shared_cache, tmp_path):
     runs = str(tmp_path / "runs")
     run_benchmark("conditional_digits.py", "screen", "--steps", "3", "--seeds", "0", "1", "--only",
-                  "real_label_0.9", "--max-samples", "640", "--runs", runs, env_cache=shared_cache)
+                  "smooth_d_0.9", "--max-samples", "640", "--runs", runs, env_cache=shared_cache)
     assert len(list((tmp_path / "runs").glob("screen__*__seed*__3steps.json"))) == 2
     table = run_benchmark("conditional_digits.py", "table", "--runs", runs, env_cache=shared_cache)
-    row = next(line for line in table.splitlines() if line.startswith("| screen | `real_label_0.9` |"))
+    row = next(line for line in table.splitlines() if line.startswith("| screen | `smooth_d_0.9` |"))
     assert "Salimans" in row and "| 3 | 2 |" in row and row.count(" ± ") == 4 and "of 2 |" in row
+    assert re.search(r"\| \d+ \|$", row)  # every stored run records its milliseconds per step
 
 
+@pytest.mark.bench
 def test_quality_benchmark_compares_three_loops_over_seeds_and_plots_them(shared_cache, tmp_path):
     plot = tmp_path / "curves.png"
     table = run_benchmark("quality_digits.py", "--steps", "4", "--every", "2", "--seeds", "2", "--samples", "64",

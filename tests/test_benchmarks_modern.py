@@ -9,6 +9,7 @@ import pytest
 from helpers import run_benchmark
 
 
+@pytest.mark.bench
 def test_modern_recipe_benchmark_prints_targets_and_plots(shared_cache, tmp_path):
     plot, runs, samples = tmp_path / "modern.png", tmp_path / "runs.json", tmp_path / "samples"
     arguments = ("--minutes", "0.02", "--every", "4", "--samples", "64", "--plot", str(plot), "--runs", str(runs),

@@ -5,9 +5,12 @@ pytest-xdist runs the slow benchmark tests side by side."""
 import subprocess
 import sys
 
+import pytest
+
 from helpers import BENCHMARKS, run_benchmark
 
 
+@pytest.mark.bench
 def test_speed_benchmark_measures_a_conditional_gan_and_the_tutorials_step(shared_cache):
     table = run_benchmark("train_speed.py", "--steps", "1", "--repeats", "2", "--only", "conditional_dcgan_report004",
                           "dcgan_tutorial", env_cache=shared_cache)
@@ -22,6 +25,7 @@ def test_speed_benchmark_measures_a_conditional_gan_and_the_tutorials_step(share
     assert "| (28, 28, 1) | 128 |" in table  # the input pipeline's own throughput
 
 
+@pytest.mark.bench
 def test_jax_speed_benchmark_prints_jax_against_tensorflow(shared_cache):
     # PyTorch is not in CI's requirements: its column says so (test_torch_reference.py checks the
     # PyTorch copy of the networks where PyTorch is installed).

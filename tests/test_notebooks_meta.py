@@ -7,9 +7,9 @@ import nbformat
 import pytest
 
 from gan_utils import configurations
+from tools import repository
 
 import notebook_text
-from tools import repository
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

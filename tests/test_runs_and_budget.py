@@ -41,6 +41,8 @@ def test_step_flops_count_each_update_by_hand():
     assert budget.step_flops(g, d, b, update="alternating_fresh_noise") == b * g + b * 6 * d + b * (3 * g + 3 * d)
     assert budget.step_flops(g, d, b, d_steps=5) == 4 * b * g + 5 * b * 6 * d + b * (3 * g + 3 * d)
     assert budget.step_flops(g, d, b, update="simultaneous") == b * 3 * g + b * 6 * d
+    # WGAN-GP: each critic step also passes D over the interpolates and differentiates its input gradient.
+    assert budget.step_flops(g, d, b, d_steps=5, input_gradient_penalty=True) == 4 * b * g + 5 * b * 12 * d + b * (3 * g + 3 * d)
 
 
 def test_full_run_estimate_of_report_002_is_within_the_measured_order_of_magnitude():

@@ -37,7 +37,8 @@ def would_install(requirement: str) -> dict:
                                     requirement], capture_output=True, text=True)
         if completed.returncode != 0:
             raise SystemExit(f"pip found no installation of {requirement} beside Colab's versions:\n{completed.stderr}")
-        return {item["metadata"]["name"].lower(): item["metadata"]["version"] for item in json.loads(report.read_text())["install"]}
+        planned = json.loads(report.read_text())["install"]
+        return {item["metadata"]["name"].lower(): item["metadata"]["version"] for item in planned}
 
 
 def main(argv=None) -> int:
