@@ -23,6 +23,7 @@ Extractors:
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,8 +134,6 @@ class FeatureExtractor:
 
 def weights_fingerprint(model) -> str:
     """A short hash of a model's weights (shapes and values): equal only for the same network."""
-    import hashlib
-
     digest = hashlib.sha1()
     for weight in model.get_weights():
         array = np.ascontiguousarray(weight)
@@ -371,8 +370,6 @@ def real_side(dataset: str, value_range, n: int, smoke: bool, seed: int, feature
     score in any notebook extracts only its generated images. The key holds the extractor's
     weight fingerprint, not only its name: a judge retrained in a new runtime (another seed, or a
     GPU's other rounding) gets its own features, never another judge's."""
-    import hashlib
-
     if not features.fingerprint:
         raise ValueError(f"The extractor {features.name!r} has no weight fingerprint; cached features need one "
                          "(FeatureExtractor(fingerprint=metrics.weights_fingerprint(model))).")
