@@ -117,13 +117,13 @@ def measure(gan) -> dict:
 def train_candidate(name: str, seed: int, steps: int, max_samples: int | None = None) -> dict:
     import keras
 
-    from gan_utils import data, diagnostics, training
+    from gan_utils import conditional, data, diagnostics, training
 
     images, labels = data.load_dataset("mnist_5k", "train", "tanh", smoke=False, max_samples=max_samples)
     keras.utils.set_random_seed(seed)
     generator, discriminator, options = _candidates()[name][2]()
     g_learning_rate = options.pop("g_learning_rate", 2e-4)
-    gan = training.GAN(generator, discriminator, seed=seed, **options)
+    gan = conditional.ConditionalGAN(generator, discriminator, seed=seed, **options)
     gan.compile(d_optimizer=training.adam(2e-4), g_optimizer=training.adam(g_learning_rate))
     pipeline = data.make_dataset(images, labels, batch_size=BATCH, seed=seed, n_classes=10)
     health = diagnostics.GeneratorHealth(every=HEALTH_EVERY, n=100, seed=3)

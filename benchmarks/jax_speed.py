@@ -55,7 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from gan_utils import budget, callbacks, data, models, training  # noqa: E402
+from gan_utils import budget, callbacks, data, models, variants  # noqa: E402
 
 CASES = {"dcgan_tutorial": 256, "dcgan_cifar10_report002": 128}  # architecture: batch
 LATENT_DIM = 100
@@ -69,8 +69,9 @@ def keras_gan(architecture: str, images: np.ndarray, batch: int, steps_per_execu
     """``rate(steps)``: images per second of ``steps`` generator steps of ``GAN.fit`` (one epoch),
     timed by ``callbacks.EpochTimer``; the first call compiles. ``steps_per_execution`` is
     ``compile``'s: steps run per call of the compiled step (1 by default, docs/backends-and-gpu.md "On a GPU")."""
-    gan = training.GAN(*models.build_gan_models(architecture, images.shape[1:], LATENT_DIM), seed=0)
-    gan.compile(steps_per_execution=steps_per_execution, update=update)
+    gan = variants.make_gan(*models.build_gan_models(architecture, images.shape[1:], LATENT_DIM), update=update,
+                            seed=0)
+    gan.compile(steps_per_execution=steps_per_execution)
     pipelines = {}
 
     def rate(steps):
@@ -207,7 +208,7 @@ def main(argv=None):
     parser.add_argument("--dtype-policy", default="float32",
                         help="Keras dtype policy of the Keras loops, e.g. mixed_bfloat16 (PyTorch stays float32)")
     parser.add_argument("--simultaneous", action="store_true",
-                        help="also time JAX with compile(update='simultaneous'), the TensorFlow tutorial's update")
+                        help="also time JAX with variants.TutorialGAN, the TensorFlow tutorial's update")
     parser.add_argument("--steps-per-execution", type=int, default=1,
                         help="also time JAX with compile(steps_per_execution=N); --steps must be a multiple of N")
     parser.add_argument("--keras-only", action="store_true", help=argparse.SUPPRESS)  # the TensorFlow interpreter
@@ -274,7 +275,7 @@ def main(argv=None):
                               "against the default 1, same rounds:", "JAX img/s, 1 step per call",
                               f"{args.steps_per_execution} steps per call", "gain")
     if args.simultaneous:  # one generator forward pass and one discriminator pass fewer per step
-        print_against_default(rates, "jax/simultaneous", "JAX with `compile(update='simultaneous')` (the TensorFlow "
+        print_against_default(rates, "jax/simultaneous", "JAX with `variants.TutorialGAN` (the TensorFlow "
                               "tutorial's one-pass step) against the default `alternating`, same rounds:",
                               "alternating img/s", "simultaneous img/s", "simultaneous / alternating")
 

@@ -10,7 +10,7 @@ For each architecture, on random images of its shape (speed does not depend on t
   and report 002 architectures, or the TensorFlow tutorial's ``@tf.function train_step`` for the
   tutorial's DCGANs;
 * ``gan_utils``: ``GAN.fit`` with the collection's configuration (for WGAN: 5 critic steps; the
-  conditional GANs train on random labels), once per update (``training.UPDATES``): the default
+  conditional GANs train on random labels), once per update (``variants.UPDATES``): the default
   ``alternating`` step, which reuses the discriminator step's fakes; ``alternating_fresh_noise``,
   the step before it (one more generator forward pass); and ``simultaneous``, the tutorial's.
 
@@ -43,7 +43,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from gan_utils import callbacks, configurations, data, losses, models, runner, training  # noqa: E402
+from gan_utils import callbacks, configurations, data, losses, models, runner, training, variants  # noqa: E402
 
 from reference_loops import make_reports_loop, make_tutorial_loop  # noqa: E402
 
@@ -112,8 +112,8 @@ def gan_utils_loop(case: Case, images: np.ndarray, update: str):
         config = dataclasses.replace(configurations.get_config(case.config), update=update)
         gan = runner.build_gan(config)
     else:
-        gan = training.GAN(*models.build_gan_models(case.architecture, images.shape[1:]), seed=0)
-        gan.compile(update=update)
+        gan = variants.make_gan(*models.build_gan_models(case.architecture, images.shape[1:]), update=update, seed=0)
+        gan.compile()
     labels = np.arange(len(images)) % gan.n_classes if gan.conditional else None
     pipeline = data.make_dataset(images, labels, batch_size=case.batch, seed=0).repeat()
 
@@ -122,7 +122,7 @@ def gan_utils_loop(case: Case, images: np.ndarray, update: str):
         gan.fit(pipeline, steps_per_epoch=steps, epochs=1, verbose=0, callbacks=[timer])
         return steps / timer.seconds[-1]
 
-    return steps_per_second, gan.d_steps
+    return steps_per_second, getattr(gan, "d_steps", 1)
 
 
 def measure(case: Case, steps: int, repeats: int, ceiling: float) -> dict:
@@ -270,7 +270,7 @@ def print_breakdown(steps: int, batch: int = 256):
     print("The previous alternating step ran all four parts. The first is the repeated work: the generator's "
           "forward pass on noise whose inputs the generator's own update would draw again. The alternating step "
           "now makes one batch of fakes, trains the discriminator on it, and backpropagates the generator's loss "
-          "through the same forward pass (`training.UPDATES`).")
+          "through the same forward pass (`variants.UPDATES`).")
     print()
 
 

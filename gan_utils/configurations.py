@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from gan_utils import data, models
+from gan_utils import data, models, variants
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class TrainConfig:
     weight_clip: float | None = None
     gradient_penalty_weight: float = 0.0
     class_loss_weight: float = 1.0  # ACGAN: weight of the class term beside the source term
-    update: str = "alternating"  # or "simultaneous" (the TensorFlow tutorial's): training.UPDATES
+    update: str = "alternating"  # or "simultaneous" (the TensorFlow tutorial's): variants.UPDATES
     real_label: float = 1.0  # the label-swap experiment trains with real 0 / fake 1
     fake_label: float = 0.0
     generator_label: float | None = None  # the generator's target for its fakes; None: real_label
@@ -188,13 +188,19 @@ def describe(config: TrainConfig) -> str:
                     "auxiliary": f", auxiliary class loss over {config.n_classes} classes"}.get(config.conditioning, "")
     return (
         f"{config.name}: {config.dataset} {config.image_shape}, {spec.description}\n"
-        f"batch {config.batch_size}, {config.epochs} epochs, {config.loss} loss, {config.update} update, "
-        f"{compile_options(config)}{conditioning}, latent {config.latent_dim}, seed {config.seed}"
+        f"{gan_class_name(config)}: batch {config.batch_size}, {config.epochs} epochs, {config.loss} loss, "
+        f"{config.update} update, {training_options(config)}{conditioning}, latent {config.latent_dim}, seed {config.seed}"
     )
 
 
-def compile_options(config: TrainConfig) -> str:
-    """What the configuration passes to ``GAN(...)`` and ``GAN.compile`` beyond the defaults."""
+def gan_class_name(config: TrainConfig) -> str:
+    """The name of the class the configuration trains (``variants.gan_class``)."""
+    return variants.gan_class(config.loss, config.update, config.conditioning, config.d_steps,
+                              config.gradient_penalty_weight > 0).__name__
+
+
+def training_options(config: TrainConfig) -> str:
+    """The optimizer and what the configuration passes to its GAN class beyond the defaults."""
     if config.optimizer == "adam":
         betas = f"{config.beta_1:g}" + (f" / {config.beta_2:g}" if config.beta_2 != 0.999 else "")
         options = [f"Adam {config.learning_rate:g} / {betas}"]
@@ -212,20 +218,17 @@ def compile_options(config: TrainConfig) -> str:
         options.append(f"generator_label={config.generator_label:g}")
     if config.conditioning == "auxiliary" and config.class_loss_weight != 1.0:
         options.append(f"class_loss_weight={config.class_loss_weight:g}")
-    if config.update != "alternating":
-        options.append(f'update="{config.update}"')
     return ", ".join(options)
 
 
 def variant_table() -> str:
     """Every configuration as a Markdown row: configuration -> notebook -> architecture -> builders ->
-    loss pair -> compile options. docs/package.md carries this table (a test keeps them equal)."""
-    rows = ["| configuration | notebook | architecture | builders (`models`) | loss pair (`losses`) | compile options |",
+    GAN class -> options. docs/package.md carries this table (a test keeps them equal)."""
+    rows = ["| configuration | notebook | architecture | builders (`models`) | class (`variants`) | options |",
             "|---|---|---|---|---|---|"]
     for config in CONFIGS.values():
         spec = models.architecture(config.architecture)
-        loss = f"`LOSSES[\"{config.loss}\"]`" + (" + `ACGAN_CLASS_LOSS`" if spec.conditioning == "auxiliary" else "")
         builders = " / ".join(f"`{name}`" for name in spec.builders)
-        rows.append(f"| `{config.name}` | {config.notebook[:2]} | `{config.architecture}` | {builders} | {loss} | "
-                    f"{compile_options(config)} |")
+        rows.append(f"| `{config.name}` | {config.notebook[:2]} | `{config.architecture}` | {builders} | "
+                    f"`{gan_class_name(config)}` | {training_options(config)} |")
     return "\n".join(rows)

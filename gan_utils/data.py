@@ -12,6 +12,7 @@ resized to that dataset's shape, so a notebook runs offline unchanged.
 from __future__ import annotations
 
 import functools
+import sys
 from dataclasses import dataclass
 
 import keras
@@ -340,3 +341,34 @@ class Batches(keras.utils.PyDataset):
             batch = self[index]
             yield batch[0] if self.labels is None else batch
         self.on_epoch_end()
+
+
+def is_pipeline(x) -> bool:
+    """Whether ``x`` is a pipeline of batches as ``make_dataset`` returns them (tf.data or ``Batches``)."""
+    tensorflow = sys.modules.get("tensorflow")  # not imported where it is absent (JAX)
+    return isinstance(x, Batches) or (tensorflow is not None and isinstance(x, tensorflow.data.Dataset))
+
+
+def for_fit(x, steps_per_epoch=None, group: int = 1):
+    """(x, steps_per_epoch) as ``GAN.fit`` feeds them to Keras: a pipeline's batches grouped ``group``
+    at a time (one element per generator step with ``group`` critic steps), and a finite pipeline
+    repeated with ``steps_per_epoch`` set to its length unless given. Repeated, every epoch trains
+    the steps asked for, even beyond one pass (Keras alone stops with "Your input ran out of data"),
+    and Keras no longer makes a new iterator per epoch, whose clean-up stalled every epoch by
+    seconds on a CPU."""
+    if steps_per_epoch is not None and not steps_per_epoch >= 1:
+        raise ValueError(f"steps_per_epoch must be a positive integer or None, got {steps_per_epoch!r}.")
+    if not is_pipeline(x):
+        if group > 1:
+            raise ValueError(f"{group} discriminator steps per generator step need a pipeline of batches "
+                             f"(data.make_dataset), got {type(x).__name__}.")
+        return x, steps_per_epoch
+    if group > 1:
+        x = x.grouped(group) if isinstance(x, Batches) else x.batch(group, drop_remainder=True)
+    batches = len(x) if isinstance(x, Batches) else int(x.cardinality())
+    if batches == 0:
+        raise ValueError(f"The dataset has fewer than {group} batches: no step to train.")
+    if batches > 0:  # finite (tf.data says -1 for infinite, -2 for unknown)
+        x = x.repeated() if isinstance(x, Batches) else x.repeat()
+        steps_per_epoch = steps_per_epoch or batches
+    return x, steps_per_epoch

@@ -30,10 +30,10 @@ def mirrored_label_swap(gan, optimizers=None):
 
     logit = gan.discriminator.layers[-1]
     logit.set_weights([-w for w in logit.get_weights()])
-    swapped = training.GAN(gan.generator, gan.discriminator, real_label=gan.fake_label,
-                           fake_label=gan.real_label, seed=gan.seed_generator.get_config()["seed"])
+    swapped = type(gan)(gan.generator, gan.discriminator, real_label=gan.fake_label,
+                        fake_label=gan.real_label, seed=gan.seed_generator.get_config()["seed"])
     d_optimizer, g_optimizer = optimizers or (training.adam(), training.adam())
-    swapped.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=getattr(gan, "loss_name", "non_saturating"))
+    swapped.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer)
     return swapped
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import keras
 
-from gan_utils import models, training
+from gan_utils import models, training, variants
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,11 @@ class Recipe:
             discriminator = models.with_minibatch_std(discriminator)
         if self.spectral_norm:
             discriminator = models.spectral_normalized(discriminator)
-        gan = training.GAN(generator, discriminator, seed=seed)
+        gan = variants.make_gan(generator, discriminator, loss=self.loss, r1_weight=self.r1_weight,
+                                augment=self.augment, ema_decay=self.ema_decay, seed=seed)
         gan.compile(
             d_optimizer=keras.optimizers.Adam(self.d_learning_rate, beta_1=self.beta_1, beta_2=self.beta_2),
             g_optimizer=keras.optimizers.Adam(self.g_learning_rate, beta_1=self.beta_1, beta_2=self.beta_2),
-            loss=self.loss, r1_weight=self.r1_weight, augment=self.augment, ema_decay=self.ema_decay,
         )
         return gan
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import keras
 
-from gan_utils import callbacks, data, files, metrics, models, training, viz
+from gan_utils import callbacks, data, files, metrics, models, training, variants, viz
 from gan_utils.configurations import TrainConfig
 from gan_utils.smoke import smoke_mode
 
@@ -62,18 +62,13 @@ def build_gan(config: TrainConfig) -> training.GAN:
         config.architecture, config.image_shape, config.latent_dim, n_classes=config.n_classes
     )
     models.check_param_counts(config.architecture, generator, discriminator)
-    gan = training.GAN(generator, discriminator, real_label=config.real_label, fake_label=config.fake_label,
-                       generator_label=config.generator_label, seed=config.seed)
-    gan.compile(
-        d_optimizer=make_optimizer(config),
-        g_optimizer=make_optimizer(config),
-        loss=config.loss,
-        d_steps=config.d_steps,
-        weight_clip=config.weight_clip,
-        gradient_penalty_weight=config.gradient_penalty_weight,
-        class_loss_weight=config.class_loss_weight,
-        update=config.update,
+    gan = variants.make_gan(
+        generator, discriminator, loss=config.loss, update=config.update, d_steps=config.d_steps,
+        weight_clip=config.weight_clip, gradient_penalty_weight=config.gradient_penalty_weight,
+        class_loss_weight=config.class_loss_weight, real_label=config.real_label, fake_label=config.fake_label,
+        generator_label=config.generator_label, seed=config.seed,
     )
+    gan.compile(d_optimizer=make_optimizer(config), g_optimizer=make_optimizer(config))
     return gan
 
 

@@ -38,7 +38,7 @@ def generate(gan, noise, labels=None, batch_size: int = 256) -> np.ndarray:
         inputs = keras.ops.convert_to_tensor(noise[start : start + batch_size])
         if gan.conditional:
             inputs = [inputs, keras.ops.convert_to_tensor(labels[start : start + batch_size].reshape(-1, 1))]
-        # The generator's weight average when the GAN keeps one (``GAN.compile(ema_decay=...)``).
+        # The generator's weight average when the GAN keeps one (``modern.WeightAverage``).
         network = getattr(gan, "sampling_generator", gan.generator)
         batches.append(keras.ops.convert_to_numpy(network(inputs, training=False)))
     return np.concatenate(batches)

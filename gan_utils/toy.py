@@ -23,7 +23,7 @@ import keras
 import numpy as np
 import scipy.special
 
-from gan_utils import models, training
+from gan_utils import models, training, variants
 
 
 @dataclass(frozen=True)
@@ -148,10 +148,13 @@ class Recipe:
             return keras.optimizers.SGD(self.learning_rate, momentum=self.beta_1)
         return keras.optimizers.Adam(self.learning_rate, beta_1=self.beta_1, beta_2=self.beta_2)
 
-    def compile(self, gan: training.GAN, steps_per_execution: int = 1) -> training.GAN:
-        gan.compile(d_optimizer=self.make_optimizer(), g_optimizer=self.make_optimizer(), loss=self.loss,
-                    d_steps=self.d_steps, weight_clip=self.weight_clip,
-                    gradient_penalty_weight=self.gradient_penalty_weight, steps_per_execution=steps_per_execution)
+    def make_gan(self, generator, discriminator, seed=None, steps_per_execution: int = 1) -> training.GAN:
+        """The networks in the GAN variant this recipe trains (``variants.make_gan``), compiled."""
+        gan = variants.make_gan(generator, discriminator, loss=self.loss, d_steps=self.d_steps,
+                                weight_clip=self.weight_clip, gradient_penalty_weight=self.gradient_penalty_weight,
+                                seed=seed)
+        gan.compile(d_optimizer=self.make_optimizer(), g_optimizer=self.make_optimizer(),
+                    steps_per_execution=steps_per_execution)
         return gan
 
 
@@ -182,12 +185,15 @@ def recipe(name: str) -> Recipe:
 
 
 def build_gan(mixture: GaussianMixture, seed: int = 0, latent_dim: int | None = None, width: int = 128,
-              depth: int = 2, minibatch_std: bool = False) -> training.GAN:
-    """A toy GAN for ``mixture``: MLP generator and discriminator, seeded (latent size: the data's)."""
+              depth: int = 2, minibatch_std: bool = False, recipe: Recipe | None = None,
+              steps_per_execution: int = 1) -> training.GAN:
+    """A toy GAN for ``mixture``: MLP generator and discriminator, seeded (latent size: the data's),
+    compiled as ``recipe`` trains it (the reports' GAN by default)."""
     keras.utils.set_random_seed(seed)
     latent_dim = latent_dim or mixture.dim
-    return training.GAN(mlp_generator(mixture.dim, latent_dim, width, depth),
-                        mlp_discriminator(mixture.dim, width, depth, minibatch_std), seed=seed)
+    networks = (mlp_generator(mixture.dim, latent_dim, width, depth),
+                mlp_discriminator(mixture.dim, width, depth, minibatch_std))
+    return (recipe or RECIPES["non_saturating"]).make_gan(*networks, seed=seed, steps_per_execution=steps_per_execution)
 
 
 def train(mixture: GaussianMixture, recipe_name: str | Recipe, steps: int, seed: int = 0, batch_size: int = 256,
@@ -208,9 +214,9 @@ def train(mixture: GaussianMixture, recipe_name: str | Recipe, steps: int, seed:
         raise ValueError(f"steps must be a positive integer, got {steps!r}.")
     every = snapshot_every or steps
     if gan is None:
-        gan = build_gan(mixture, seed, latent_dim=latent_dim, width=width, depth=depth, minibatch_std=minibatch_std)
         chosen = recipe_name if isinstance(recipe_name, Recipe) else recipe(recipe_name)
-        chosen.compile(gan, steps_per_execution=math.gcd(50, every, steps))
+        gan = build_gan(mixture, seed, latent_dim=latent_dim, width=width, depth=depth, minibatch_std=minibatch_std,
+                        recipe=chosen, steps_per_execution=math.gcd(50, every, steps))
         gan.initial_optimizer_state = [[v.numpy() for v in o.variables] for o in (gan.d_optimizer, gan.g_optimizer)]
     else:
         restart(gan, mixture, seed, latent_dim=latent_dim, width=width, depth=depth, minibatch_std=minibatch_std)

@@ -21,11 +21,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from gan_utils import data, models, training  # noqa: E402
+from gan_utils import data, models, modern, variants  # noqa: E402
 
 LATENT, BATCH = 8, 4
 VARIANTS = {
-    # name: (networks, compile options)
+    # name: (networks, variants.make_gan options)
     "alternating": ("plain", {}),
     "alternating_fresh_noise": ("plain", {"update": "alternating_fresh_noise"}),
     "simultaneous": ("plain", {"update": "simultaneous"}),
@@ -57,10 +57,10 @@ def networks(kind):
 def build(name):
     kind, options = {**VARIANTS, **RANDOM_VARIANTS}[name]
     keras.utils.set_random_seed(0)
-    gan = training.GAN(*networks(kind), seed=0)
+    gan = variants.make_gan(*networks(kind), seed=0, **options)
     # SGD: Adam's first steps are nearly sign(gradient), which turns a rounding difference in a
     # near-zero gradient into a whole learning-rate step.
-    gan.compile(d_optimizer=keras.optimizers.SGD(0.05), g_optimizer=keras.optimizers.SGD(0.05), **options)
+    gan.compile(d_optimizer=keras.optimizers.SGD(0.05), g_optimizer=keras.optimizers.SGD(0.05))
     return gan
 
 
@@ -85,7 +85,7 @@ def main(out, source=None):
         variables = gan.generator.weights + gan.discriminator.weights
         for index, variable in enumerate(variables):
             variable.assign(given[f"{name}/start/{index}"])
-        if gan.ema_decay is not None:
+        if isinstance(gan, modern.WeightAverage):
             gan.ema_generator.set_weights(gan.generator.get_weights())
         noise = keras.ops.convert_to_tensor(given["noise"])
         gan.sample_noise = lambda batch_size, _noise=noise: _noise  # the same noise on both backends
@@ -94,7 +94,7 @@ def main(out, source=None):
         history = gan.fit(pipeline, epochs=1, steps_per_epoch=2, verbose=0).history
         results.update({f"{name}/log/{key}": np.float64(values[-1]) for key, values in history.items()})
         weights = gan.generator.get_weights() + gan.discriminator.get_weights()
-        if gan.ema_decay is not None:
+        if isinstance(gan, modern.WeightAverage):
             weights += gan.ema_generator.get_weights()
         results.update({f"{name}/weight/{index}": weight for index, weight in enumerate(weights)})
     for name in RANDOM_VARIANTS:

@@ -31,16 +31,17 @@ def mixed_precision_step_error(update="alternating"):
     more if it is not or the step goes elsewhere. No dropout, so both steps draw the same numbers."""
     import keras
 
-    from gan_utils import data, models, training
+    from gan_utils import data, models, variants
 
     changes = []
     for policy in ("float32", "mixed_float16"):
         keras.mixed_precision.set_dtype_policy(policy)
         try:
             keras.utils.set_random_seed(0)
-            gan = training.GAN(models.keras_gan_generator(16, (28, 28, 1), filters=32),
-                               models.keras_gan_discriminator((28, 28, 1), filters=(32, 32), dropout=0.0), seed=0)
-            gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1), update=update)
+            gan = variants.make_gan(models.keras_gan_generator(16, (28, 28, 1), filters=32),
+                                    models.keras_gan_discriminator((28, 28, 1), filters=(32, 32), dropout=0.0),
+                                    update=update, seed=0)
+            gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1))
             networks = gan.generator.weights + gan.discriminator.weights
             start = [keras.ops.convert_to_numpy(w) for w in networks]
             gan.fit(data.make_dataset(random_images(8), batch_size=8, shuffle=False), epochs=1, verbose=0)
@@ -90,13 +91,14 @@ def small_acgan_models(latent_dim=CONDITIONAL_LATENT):
     return generator, discriminator
 
 
-def compiled(generator, discriminator, learning_rate=2e-4, **compile_args):
-    """A seeded GAN of these networks with Adam at one learning rate for both."""
+def compiled(generator, discriminator, learning_rate=2e-4, **options):
+    """A seeded GAN of these networks (the variant ``options`` name: ``variants.make_gan``) with Adam
+    at one learning rate for both."""
     import keras
 
-    from gan_utils import training
+    from gan_utils import training, variants
 
     keras.utils.set_random_seed(0)
-    gan = training.GAN(generator, discriminator, seed=0)
-    gan.compile(d_optimizer=training.adam(learning_rate), g_optimizer=training.adam(learning_rate), **compile_args)
+    gan = variants.make_gan(generator, discriminator, seed=0, **options)
+    gan.compile(d_optimizer=training.adam(learning_rate), g_optimizer=training.adam(learning_rate))
     return gan

@@ -9,6 +9,7 @@ import pytest
 
 from gan_utils import (
     callbacks,
+    conditional,
     data,
     diagnostics,
     experiments,
@@ -17,6 +18,7 @@ from gan_utils import (
     models,
     sampling,
     training,
+    variants,
     viz,
 )
 
@@ -69,18 +71,22 @@ def test_class_loss_is_the_negative_log_likelihood_of_the_true_class():
     assert float(losses.class_loss(labels.reshape(-1, 1), logits)) == pytest.approx(expected, rel=1e-6)
 
 
-# --- the GAN finds the kind of conditioning from the networks -----------------------------------
+# --- each kind of conditioning is a class; make_gan picks it from the networks ------------------
 
-def test_the_gan_reads_the_kind_of_conditioning_and_the_number_of_classes_from_the_networks():
-    assert training.GAN(*small_conditional_models()).conditioning == "input"
-    acgan = training.GAN(*small_acgan_models())
-    assert (acgan.conditioning, acgan.n_classes) == ("auxiliary", 10)
+def test_each_conditional_class_takes_its_networks_and_reads_the_number_of_classes():
+    assert type(variants.make_gan(*small_conditional_models())) is conditional.ConditionalGAN
+    acgan = variants.make_gan(*small_acgan_models())
+    assert type(acgan) is conditional.ACGAN and acgan.n_classes == 10
     with pytest.raises(ValueError, match="n_classes=7 but the networks are built for 10 classes"):
-        training.GAN(*small_conditional_models(), n_classes=7)
+        conditional.ConditionalGAN(*small_conditional_models(), n_classes=7)
+    with pytest.raises(ValueError, match=r"ACGAN takes networks with .* = \(2, 1, 2\); these have \(2, 2, 1\)"):
+        conditional.ACGAN(*small_conditional_models())
+    with pytest.raises(ValueError, match="use variants.ConditionalGAN or variants.ACGAN"):
+        training.GAN(*small_conditional_models())
     generator, _ = small_conditional_models()
     _, unconditional_discriminator = models.build_gan_models("keras_gan_report001")
-    with pytest.raises(ValueError, match="Cannot pair a generator with 2 input"):
-        training.GAN(generator, unconditional_discriminator)
+    with pytest.raises(ValueError, match=r"these have \(2, 1, 1\)"):
+        conditional.ConditionalGAN(generator, unconditional_discriminator)
 
 
 def test_labels_outside_the_classes_or_of_the_wrong_shape_get_clear_errors():
@@ -156,7 +162,7 @@ def test_class_weight_zero_makes_an_acgan_ignore_its_class_head():
     for old, new in zip(before, head.weights):
         np.testing.assert_array_equal(old, keras.ops.convert_to_numpy(new))
     with pytest.raises(ValueError, match="class_loss_weight must be >= 0, got -1"):
-        gan.compile(class_loss_weight=-1)
+        conditional.ACGAN(*small_acgan_models(), class_loss_weight=-1)
 
 
 def test_conditional_sample_grid_has_one_row_per_class_sharing_latent_points_by_column(tmp_path):
@@ -218,7 +224,7 @@ def test_with_the_reports_tanh_output_the_discriminator_loss_cannot_fall_below_i
         discriminator = models.conditional_dcgan_discriminator(
             (28, 28, 1), 10, embedding_dim=16, filters=(32, 32), output=output
         )
-        gan = training.GAN(generator, discriminator, seed=0)
+        gan = conditional.ConditionalGAN(generator, discriminator, seed=0)
         gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.SGD(0.0))
         history = gan.fit(data.make_dataset(images, labels, batch_size=16, seed=0), epochs=15, verbose=0)
         lowest[output] = min(history.history["d_loss"])

@@ -28,7 +28,7 @@ def train_command(run_dir, gif_dir, epochs=EPOCHS):
 
 # SIGKILL only: nothing can run on it (no handler, no flush), so it is the harder case of the two a
 # Colab disconnect or a Ctrl-C produce; SIGTERM went through the same path and cost a minute of CI.
-# On both Keras backends the package trains on (JAX: gan_utils.jax_step).
+# On both Keras backends the package trains on (JAX: gan_utils.steps).
 @pytest.mark.parametrize("backend", ["tensorflow", "jax"])
 @pytest.mark.parametrize("stop_signal", [signal.SIGKILL], ids=["SIGKILL"])
 def test_killed_training_resumes_and_ends_like_an_uninterrupted_run(tmp_path, stop_signal, backend, monkeypatch):

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from gan_utils import callbacks, data, sampling, training
+from gan_utils import callbacks, data, sampling, training, variants
 
 from helpers import random_images, tiny_gan_models
 
@@ -100,13 +100,19 @@ def test_mismatched_models_and_labels_are_rejected():
         training.GAN(generator, other_discriminator)
     with pytest.raises(ValueError, match="must differ"):
         training.GAN(*tiny_gan_models(), real_label=1, fake_label=1)
-    gan = training.GAN(*tiny_gan_models())
+    with pytest.raises(ValueError, match="must differ"):
+        training.GAN(*tiny_gan_models(), generator_label=0.0)
     with pytest.raises(ValueError, match="'least_squares'.*hinge.*minimax.*non_saturating.*wasserstein"):
-        gan.compile(loss="least_squares")
+        variants.make_gan(*tiny_gan_models(), loss="least_squares")
     with pytest.raises(ValueError, match="d_steps must be a positive integer, got 0"):
-        gan.compile(d_steps=0)
+        variants.WGAN(*tiny_gan_models(), d_steps=0)
     with pytest.raises(ValueError, match="weight_clip must be positive"):
-        gan.compile(weight_clip=-0.01)
+        variants.WGAN(*tiny_gan_models(), weight_clip=-0.01)
+    with pytest.raises(ValueError, match="weight_clip=0.01 belongs to WGAN"):
+        variants.make_gan(*tiny_gan_models(), weight_clip=0.01)
+    with pytest.raises(ValueError, match="update='simultaneous'.*d_steps=5"):
+        variants.make_gan(*tiny_gan_models(), update="simultaneous", loss="wasserstein", d_steps=5)
+    gan = training.GAN(*tiny_gan_models())
     with pytest.raises(ValueError, match=r"shape \(n, 16\)"):
         gan.generate(np.zeros((2, 100)))
 
@@ -121,17 +127,20 @@ def test_nan_loss_stops_with_epoch_and_step():
         gan.fit(images, batch_size=8, epochs=1, verbose=0, callbacks=[callbacks.StopOnNonFiniteLoss()])
 
 
-def test_default_jit_compile_is_off_without_a_gpu():
-    assert training.default_jit_compile() is False
+def test_compile_turns_xla_on_where_it_pays_unless_told():
+    import tensorflow as tf
+
+    gan = training.GAN(*tiny_gan_models())
+    gan.compile()
+    assert gan.jit_compile == bool(tf.config.list_physical_devices("GPU"))  # on a GPU only (TensorFlow)
+    gan.compile(jit_compile=False)
+    assert gan.jit_compile is False
 
 
 @pytest.mark.jax
 def test_critic_steps_group_batches_and_clipping_bounds_the_critic():
-    gan = training.GAN(*tiny_gan_models(), seed=0)
-    gan.compile(
-        d_optimizer=keras.optimizers.RMSprop(5e-5), g_optimizer=keras.optimizers.RMSprop(5e-5),
-        loss="wasserstein", d_steps=5, weight_clip=0.01,
-    )
+    gan = variants.WGAN(*tiny_gan_models(), d_steps=5, weight_clip=0.01, seed=0)
+    gan.compile(d_optimizer=keras.optimizers.RMSprop(5e-5), g_optimizer=keras.optimizers.RMSprop(5e-5))
     history = gan.fit(data.make_dataset(random_images(80), batch_size=8, seed=0), epochs=1, verbose=0)
     # 10 batches = 2 generator steps of 5 critic steps each.
     assert int(gan.g_optimizer.iterations.numpy()) == 2
@@ -142,12 +151,9 @@ def test_critic_steps_group_batches_and_clipping_bounds_the_critic():
 
 @pytest.mark.jax
 def test_gradient_penalty_variant_logs_the_penalty_and_stays_finite():
-    gan = training.GAN(*tiny_gan_models(), seed=0)
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
-        g_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
-        loss="wasserstein", d_steps=5, gradient_penalty_weight=10.0,
-    )
+    gan = variants.WGANGP(*tiny_gan_models(), d_steps=5, gradient_penalty_weight=10.0, seed=0)
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
+                g_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9))
     history = gan.fit(data.make_dataset(random_images(80), batch_size=8, seed=0), epochs=2, verbose=0)
     assert set(history.history) == {"d_loss", "g_loss", "wasserstein", "gradient_penalty"}
     assert all(np.isfinite(v) for values in history.history.values() for v in values)
@@ -156,11 +162,11 @@ def test_gradient_penalty_variant_logs_the_penalty_and_stays_finite():
 
 @pytest.mark.jax
 def test_critic_steps_need_a_dataset_with_enough_batches():
-    gan = training.GAN(*tiny_gan_models(), seed=0)
-    gan.compile(loss="wasserstein", d_steps=5)
-    with pytest.raises(ValueError, match="d_steps=5 needs a pipeline of batches"):
+    gan = variants.WGAN(*tiny_gan_models(), d_steps=5, seed=0)
+    gan.compile()
+    with pytest.raises(ValueError, match="5 discriminator steps per generator step need a pipeline of batches"):
         gan.fit(random_images(16), batch_size=8, verbose=0)
-    with pytest.raises(ValueError, match="fewer than d_steps=5 batches"):
+    with pytest.raises(ValueError, match="fewer than 5 batches"):
         gan.fit(data.make_dataset(random_images(16), batch_size=8), verbose=0)
 
 
