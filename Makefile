@@ -37,14 +37,17 @@ fork:
 # test's time is single-threaded (kernel start, tracing). --durations lists the slowest tests, to
 # keep the whole run under the 30 minutes DEVELOPERS.md allows (docs/testing.md, "How long").
 TEST_WORKERS ?= 3
-# The tests marked jax (the training core's public API) run again on Keras' JAX backend, in the
-# background while the main run goes (its workers leave a core idle now and then); that run's log
-# is printed after the main one, and either run failing fails the target.
+# The tests marked jax (the training core's public API) and the notebooks in JAX_NOTEBOOKS run
+# again on Keras' JAX backend, in the background while the main run goes (its workers leave a core
+# idle now and then); that run's log is printed after the main one, and either run failing fails
+# the target.
 test: venv
 	$(PY) -m ruff check .
 	rm -rf notebooks/runs
 	mkdir -p notebooks/runs
-	KERAS_BACKEND=jax GAN_UTILS_SMOKE=1 $(PY) -m pytest -p no:cacheprovider -m jax tests > notebooks/runs/jax.log 2>&1 & jax=$$!; \
+	( KERAS_BACKEND=jax GAN_UTILS_SMOKE=1 $(PY) -m pytest -p no:cacheprovider -m jax tests && \
+	  KERAS_BACKEND=jax RUN_ROOT=$(CURDIR)/notebooks/runs/jax GAN_UTILS_SMOKE=1 GAN_UTILS_STRICT_CHECKS=1 $(PY) -m pytest \
+		-p no:cacheprovider --nbval-lax --nbval-current-env --durations=5 $(JAX_NOTEBOOKS) ) > notebooks/runs/jax.log 2>&1 & jax=$$!; \
 	GAN_UTILS_SMOKE=1 GAN_UTILS_STRICT_CHECKS=1 $(PY) -m pytest --nbval-lax --nbval-current-env -n $(TEST_WORKERS) --dist loadfile \
 		-m "not bench" --durations=15; main=$$?; \
 	wait $$jax; jax_status=$$?; \
@@ -55,7 +58,7 @@ test: venv
 test-bench: venv
 	GAN_UTILS_SMOKE=1 $(PY) -m pytest -p no:cacheprovider -m bench tests
 
-## test-jax: notebooks 01 and 02 executed on Keras' JAX backend in smoke mode (their first cell lets KERAS_BACKEND win), about 15 minutes on 2 CPU cores; not part of make test, for CI's time
+## test-jax: notebooks 01 and 02 executed on Keras' JAX backend in smoke mode (their first cell lets KERAS_BACKEND win), about 15 minutes on 2 CPU cores; make test runs them too, beside its main run
 JAX_NOTEBOOKS := notebooks/01_keras_gan_mnist.ipynb notebooks/02_dcgan_mnist_fashion_mnist.ipynb
 test-jax: venv
 	rm -rf notebooks/runs/jax

@@ -3,7 +3,7 @@
     minutes = FLOPs per step x steps / (peak FLOP/s x share of peak reached) / 60
 
 Assumptions, written out so a reader can change them:
-* FLOPs are counted from the models (``models.forward_flops``: the multiply-adds of the dense and
+* FLOPs are counted from the models (``forward_flops``: the multiply-adds of the dense and
   convolution layers); a backward pass costs two forward passes, so a trained pass costs three.
 * Per image, a step of ``training.GAN`` (``step_flops``) trains the discriminator on a real and a
   fake batch (``d_steps`` times) and the generator through the discriminator; the alternating
@@ -30,7 +30,7 @@ T4_FP32_TFLOPS = 8.1
 T4_FP16_TFLOPS = 65.0
 T4_SHARE_OF_PEAK = 0.25
 REPORT_002_MINUTES = 180  # "about 3 hours" for 200 epochs of dcgan_cifar10 on a Colab GPU
-# InceptionV3 at 299x299 without its top: models.forward_flops counts 11.4 GFLOP per image
+# InceptionV3 at 299x299 without its top: forward_flops counts 11.4 GFLOP per image
 # (5.7 G multiply-adds; tests/test_runs_and_budget.py recounts it).
 INCEPTION_V3_GFLOP = 11.4
 
@@ -51,12 +51,12 @@ def step_flops(generator_flops: float, discriminator_flops: float, batch_size: i
 
 @functools.lru_cache(maxsize=None)
 def network_flops(architecture: str, image_shape: tuple, latent_dim: int, n_classes: int) -> tuple:
-    """(generator, discriminator) forward FLOPs per example (``models.forward_flops``); built once
+    """(generator, discriminator) forward FLOPs per example (``forward_flops``); built once
     per architecture, since the training and the scoring estimates both need them."""
     from gan_utils import models
 
     generator, discriminator = models.build_gan_models(architecture, image_shape, latent_dim, n_classes=n_classes)
-    return models.forward_flops(generator), models.forward_flops(discriminator)
+    return forward_flops(generator), forward_flops(discriminator)
 
 
 def full_run(config) -> dict:
@@ -80,14 +80,14 @@ def scoring(config, extractor: str = "classifier") -> dict:
     epochs are ``metrics.CLASSIFIER_EPOCHS``), the features of the n generated images and of the
     2n real ones (reference and floor: once per runtime, ``metrics.real_side``), and the
     generator's forward pass for the fakes; n is ``metrics.default_sample_count``."""
-    from gan_utils import data, metrics, models
+    from gan_utils import data, metrics
 
     info = data.dataset_info(config.dataset)
     n = metrics.default_sample_count(config.dataset, smoke=False)
     if extractor == "inception":
         per_image, training_flops = INCEPTION_V3_GFLOP * 1e9, 0.0
     elif extractor == "classifier":
-        per_image = models.forward_flops(metrics.build_classifier(info.image_shape, len(info.class_names)))
+        per_image = forward_flops(metrics.build_classifier(info.image_shape, len(info.class_names)))
         training_flops = 3 * per_image * info.train_size * metrics.CLASSIFIER_EPOCHS[config.dataset]
     else:
         raise ValueError(f"extractor must be 'classifier' or 'inception', got {extractor!r}.")
@@ -114,3 +114,24 @@ def format_minutes(minutes: float) -> str:
     if minutes < 90:
         return f"{minutes:.0f} minutes"
     return f"{minutes / 60:.1f} hours"
+
+
+def forward_flops(model) -> int:
+    """Floating-point operations of one forward pass for one example, counting the multiply-adds
+    (2 FLOPs each) of Dense, Conv2D and Conv2DTranspose layers; activations, batch norm and the
+    rest are small beside them and left out."""
+    from keras import layers
+
+    total = 0
+    for layer in model.layers:
+        if isinstance(layer, layers.Conv2DTranspose):
+            _, height, width, channels = layer.input.shape
+            k_h, k_w = layer.kernel_size
+            total += 2 * height * width * k_h * k_w * channels * layer.filters
+        elif isinstance(layer, layers.Conv2D):
+            _, height, width, _ = layer.output.shape
+            k_h, k_w = layer.kernel_size
+            total += 2 * height * width * k_h * k_w * layer.input.shape[-1] * layer.filters
+        elif isinstance(layer, layers.Dense):
+            total += 2 * layer.input.shape[-1] * layer.units
+    return int(total)

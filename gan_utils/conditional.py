@@ -7,7 +7,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from gan_utils import data, losses
+from gan_utils import data, losses, pipelines
 from gan_utils.training import GAN
 
 
@@ -46,7 +46,7 @@ class ConditionalGAN(GAN):
         return images, labels
 
     def fit(self, x=None, y=None, *args, **kwargs):
-        if not data.is_pipeline(x):
+        if not pipelines.is_pipeline(x):
             if y is None:
                 raise ValueError(f"This GAN is conditional ({self.n_classes} classes): fit needs labels, as "
                                  "fit(images, labels) or a data.make_dataset(images, labels) pipeline.")

@@ -1,17 +1,15 @@
-"""Model builders, one per architecture in the reports, and a registry to build them by name.
+"""Model builders, one per architecture in the reports (the registry by name: ``architectures``).
 
-Discriminators return a logit (no sigmoid): the sigmoid the reports put on the last Dense layer is
-folded into the loss (``from_logits=True``), which is the numerically stable way to compute binary
-cross-entropy. The sigmoid has no parameters, so the parameter counts are the reports' own.
+Discriminators return a logit: the reports' final sigmoid is folded into the loss (``from_logits=True``,
+the numerically stable binary cross-entropy); it has no parameters, so the counts are the reports'.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+import importlib
 
 import keras
-from keras import layers, ops
+from keras import layers
 
 LEAKY_SLOPE = 0.2
 
@@ -23,13 +21,10 @@ def _check_latent_dim(latent_dim) -> int:
 
 
 def _base_size(image_shape, upsamplings: int) -> tuple[int, int]:
-    height, width = image_shape[0], image_shape[1]
-    factor = 2**upsamplings
+    height, width, factor = image_shape[0], image_shape[1], 2**upsamplings
     if height % factor or width % factor:
-        raise ValueError(
-            f"image_shape {tuple(image_shape)} cannot be reached by {upsamplings} stride-2 "
-            f"upsamplings: height and width must be multiples of {factor}."
-        )
+        raise ValueError(f"image_shape {tuple(image_shape)} cannot be reached by {upsamplings} stride-2 "
+                         f"upsamplings: height and width must be multiples of {factor}.")
     return height // factor, width // factor
 
 
@@ -333,228 +328,15 @@ def acgan_discriminator(
     return keras.Model(images, [source, classes], name=name)
 
 
-@dataclass(frozen=True)
-class Architecture:
-    """A generator/discriminator pair from one report, and the pixel range its generator produces."""
-
-    description: str
-    build_generator: Callable[..., keras.Model]
-    build_discriminator: Callable[..., keras.Model]
-    output_activation: str
-    # {"generator": n, "discriminator": n} as the report states them, for the report's image shape
-    expected_params: dict | None = None
-    expected_image_shape: tuple = (28, 28, 1)
-    # None; "input" (the label is an input of both networks, report 004) or "auxiliary" (the
-    # discriminator predicts the class, ACGAN). Conditional builders take n_classes.
-    conditioning: str | None = None
-
-    @property
-    def builders(self) -> tuple[str, str]:
-        """The names of the builder functions in this module that make the two networks."""
-        return tuple(next(name for name in build.__code__.co_names if name in globals())
-                     for build in (self.build_generator, self.build_discriminator))
+_MOVED = {"architectures": ("ARCHITECTURES", "Architecture", "architecture", "build_gan_models", "check_param_counts"),
+          "discriminators": ("MinibatchStdDev", "spectral_normalized", "with_minibatch_std"),
+          "budget": ("forward_flops",)}
 
 
-ARCHITECTURES = {
-    "keras_gan_report001": Architecture(
-        description="Report 001's Keras MNIST GAN: dense 7x7x128 + two conv-transposes; conv 64-64",
-        build_generator=lambda latent_dim, image_shape: keras_gan_generator(
-            latent_dim, image_shape, upsamplings=2, output_activation="sigmoid"
-        ),
-        build_discriminator=lambda image_shape: keras_gan_discriminator(image_shape, (64, 64)),
-        output_activation="sigmoid",
-        expected_params={"generator": 1_164_289, "discriminator": 40_705},
-    ),
-    "keras_gan_report000": Architecture(
-        description="Report 000's Keras MNIST GAN: dense 14x14x128 + one conv-transpose; conv 64-128",
-        build_generator=lambda latent_dim, image_shape: keras_gan_generator(
-            latent_dim, image_shape, upsamplings=1, output_activation="sigmoid"
-        ),
-        build_discriminator=lambda image_shape: keras_gan_discriminator(image_shape, (64, 128)),
-        output_activation="sigmoid",
-    ),
-    "dcgan_tutorial": Architecture(
-        description="TensorFlow tutorial DCGAN (reports 001, 004): BN generator 7x7x256, conv 64-128 discriminator",
-        build_generator=lambda latent_dim, image_shape: dcgan_generator(latent_dim, image_shape),
-        build_discriminator=lambda image_shape: dcgan_discriminator(image_shape),
-        output_activation="tanh",
-        expected_params={"generator": 2_330_944, "discriminator": 212_865},
-    ),
-    "dcgan_cifar10_report002": Architecture(
-        description="Report 002's CIFAR-10 DCGAN: dense 4x4x256 + three conv-transposes; conv 64-128-128-256",
-        build_generator=lambda latent_dim, image_shape: cifar_dcgan_generator(latent_dim, image_shape),
-        build_discriminator=lambda image_shape: cifar_dcgan_discriminator(image_shape),
-        output_activation="tanh",
-        expected_image_shape=(32, 32, 3),  # report 002 lists no parameter counts
-    ),
-    "wgan_cifar10": Architecture(
-        description="WGAN on report 002's CIFAR-10 networks; the critic has no sigmoid and no dropout",
-        build_generator=lambda latent_dim, image_shape: cifar_dcgan_generator(latent_dim, image_shape),
-        build_discriminator=lambda image_shape: cifar_dcgan_discriminator(image_shape, dropout=0.0, name="critic"),
-        output_activation="tanh",
-        expected_image_shape=(32, 32, 3),
-    ),
-    "dcgan_cifar10_report004": Architecture(
-        description="Report 004's CIFAR-10 DCGAN: tutorial generator at 8x8x256 (BN, 128-64-3); report 002's discriminator",
-        build_generator=lambda latent_dim, image_shape: dcgan_generator(latent_dim, image_shape),
-        build_discriminator=lambda image_shape: cifar_dcgan_discriminator(image_shape),
-        output_activation="tanh",
-        expected_image_shape=(32, 32, 3),
-    ),
-    "conditional_dcgan_report004": Architecture(
-        description="Report 004's conditional DCGAN: label embedding channels beside the 7x7x128 map and the image",
-        build_generator=lambda latent_dim, image_shape, n_classes: conditional_dcgan_generator(
-            latent_dim, image_shape, n_classes
-        ),
-        build_discriminator=lambda image_shape, n_classes: conditional_dcgan_discriminator(image_shape, n_classes),
-        output_activation="tanh",
-        expected_params={"generator": 1_028_743, "discriminator": 196_773},  # our count of the report's code
-        conditioning="input",
-    ),
-    "conditional_dcgan_report004_tanh": Architecture(
-        description="Report 004's conditional DCGAN exactly as written: a tanh on the discriminator's output",
-        build_generator=lambda latent_dim, image_shape, n_classes: conditional_dcgan_generator(
-            latent_dim, image_shape, n_classes
-        ),
-        build_discriminator=lambda image_shape, n_classes: conditional_dcgan_discriminator(
-            image_shape, n_classes, output="tanh"
-        ),
-        output_activation="tanh",
-        expected_params={"generator": 1_028_743, "discriminator": 196_773},
-        conditioning="input",
-    ),
-    "conditional_dcgan_report004_bn": Architecture(
-        description="Report 004's conditional DCGAN with batch norm in the generator (screened, not the cure: notebook 10)",
-        build_generator=lambda latent_dim, image_shape, n_classes: conditional_dcgan_generator(
-            latent_dim, image_shape, n_classes, batch_norm=True
-        ),
-        build_discriminator=lambda image_shape, n_classes: conditional_dcgan_discriminator(image_shape, n_classes),
-        output_activation="tanh",
-        expected_params={"generator": 1_054_599, "discriminator": 196_773},  # the report's + 25,856 of batch norm
-        conditioning="input",
-    ),
-    "acgan_cifar10": Architecture(
-        description="ACGAN (report 003) on report 002's CIFAR-10 networks: label channel in; source + class heads out",
-        build_generator=lambda latent_dim, image_shape, n_classes: acgan_generator(latent_dim, image_shape, n_classes),
-        build_discriminator=lambda image_shape, n_classes: acgan_discriminator(image_shape, n_classes),
-        output_activation="tanh",
-        expected_image_shape=(32, 32, 3),
-        conditioning="auxiliary",
-    ),
-    "acgan_28x28": Architecture(
-        description="The ACGAN of notebook 11 at 28x28: one upsampling fewer (7x7 -> 14 -> 28), for digits",
-        build_generator=lambda latent_dim, image_shape, n_classes: acgan_generator(
-            latent_dim, image_shape, n_classes, upsamplings=2
-        ),
-        build_discriminator=lambda image_shape, n_classes: acgan_discriminator(image_shape, n_classes),
-        output_activation="tanh",
-        conditioning="auxiliary",
-    ),
-}
-
-
-@keras.saving.register_keras_serializable(package="gan_utils")
-class MinibatchStdDev(layers.Layer):
-    """Appends one feature: the standard deviation of each feature over the batch, averaged (Karras
-    et al. 2018, *Progressive Growing of GANs*, section 3). A batch of near-identical fakes has a
-    telltale low value, so the discriminator can punish a collapsed generator. Works on (batch,
-    features) and (batch, height, width, channels) inputs; the feature is one constant column or
-    channel."""
-
-    def call(self, inputs):
-        spread = ops.mean(ops.sqrt(ops.var(inputs, axis=0) + 1e-8))
-        return ops.concatenate([inputs, ops.ones_like(inputs[..., :1]) * spread], axis=-1)
-
-    def compute_output_shape(self, input_shape):
-        return (*input_shape[:-1], input_shape[-1] + 1)
-
-
-def spectral_normalized(discriminator: keras.Model, power_iterations: int = 1) -> keras.Model:
-    """A copy of ``discriminator`` (fresh weights) with every Dense and Conv2D layer wrapped in
-    ``keras.layers.SpectralNormalization`` (Miyato et al. 2018, SNGAN): each layer's kernel is
-    divided by its largest singular value, estimated by power iteration, at every training call,
-    which bounds the discriminator's Lipschitz constant. Embedding layers are left alone."""
-    if power_iterations < 1:
-        raise ValueError(f"power_iterations must be a positive integer, got {power_iterations!r}.")
-
-    def wrap(layer):
-        fresh = layer.__class__.from_config(layer.get_config())
-        if isinstance(layer, (layers.Dense, layers.Conv2D)):
-            return layers.SpectralNormalization(fresh, power_iterations=power_iterations, name=f"sn_{layer.name}")
-        return fresh
-
-    return keras.models.clone_model(discriminator, clone_function=wrap)
-
-
-def with_minibatch_std(discriminator: keras.Model) -> keras.Model:
-    """A copy (fresh weights) of a Sequential ``discriminator`` with a ``MinibatchStdDev`` feature
-    map appended just before its Flatten layer, where the features still have one value per
-    position: the discriminator then sees how much a batch varies, and a batch of near-copies
-    stands out (Karras et al. 2018)."""
-    if not isinstance(discriminator, keras.Sequential):
-        raise ValueError(f"with_minibatch_std needs a Sequential discriminator; {discriminator.name!r} is a "
-                         f"{type(discriminator).__name__}.")
-    names = [layer.__class__.__name__ for layer in discriminator.layers]
-    if "Flatten" not in names:
-        raise ValueError(f"with_minibatch_std inserts the layer before Flatten; {discriminator.name!r} has none "
-                         f"(its layers: {names}).")
-    model = keras.Sequential(name=discriminator.name)
-    model.add(keras.Input(shape=discriminator.input_shape[1:], name="image"))
-    for layer in discriminator.layers:
-        if isinstance(layer, layers.Flatten) and not any(isinstance(added, MinibatchStdDev) for added in model.layers):
-            model.add(MinibatchStdDev(name="minibatch_std"))
-        model.add(layer.__class__.from_config(layer.get_config()))
-    return model
-
-
-def architecture(name: str) -> Architecture:
-    try:
-        return ARCHITECTURES[name]
-    except (KeyError, TypeError):
-        raise ValueError(
-            f"Unknown architecture {name!r}; accepted names are {sorted(ARCHITECTURES)}."
-        ) from None
-
-
-def build_gan_models(name: str, image_shape=(28, 28, 1), latent_dim: int = 100, n_classes: int = 10):
-    """Build the (generator, discriminator) pair of a named architecture (``n_classes`` is used by
-    the conditional ones only)."""
-    spec = architecture(name)
-    image_shape = tuple(image_shape)
-    if spec.conditioning:
-        return (
-            spec.build_generator(latent_dim, image_shape, n_classes),
-            spec.build_discriminator(image_shape, n_classes),
-        )
-    return spec.build_generator(latent_dim, image_shape), spec.build_discriminator(image_shape)
-
-
-def check_param_counts(name: str, generator: keras.Model, discriminator: keras.Model) -> dict:
-    """Compare parameter counts with the report's; raise if they differ. Returns the counts."""
-    counts = {"generator": generator.count_params(), "discriminator": discriminator.count_params()}
-    spec = architecture(name)
-    expected = spec.expected_params
-    if tuple(generator.output_shape[1:]) != tuple(spec.expected_image_shape):
-        return counts  # the report's counts hold only for the report's image shape
-    if expected is not None and counts != expected:
-        raise AssertionError(f"{name}: parameter counts {counts} differ from the report's {expected}.")
-    return counts
-
-
-def forward_flops(model: keras.Model) -> int:
-    """Floating-point operations of one forward pass for one example, counting the multiply-adds
-    (2 FLOPs each) of Dense, Conv2D and Conv2DTranspose layers; activations, batch norm and the
-    rest are small beside them and left out."""
-    total = 0
-    for layer in model.layers:
-        if isinstance(layer, layers.Conv2DTranspose):
-            _, height, width, channels = layer.input.shape
-            k_h, k_w = layer.kernel_size
-            total += 2 * height * width * k_h * k_w * channels * layer.filters
-        elif isinstance(layer, layers.Conv2D):
-            _, height, width, _ = layer.output.shape
-            k_h, k_w = layer.kernel_size
-            total += 2 * height * width * k_h * k_w * layer.input.shape[-1] * layer.filters
-        elif isinstance(layer, layers.Dense):
-            total += 2 * layer.input.shape[-1] * layer.units
-    return int(total)
+def __getattr__(name: str):
+    """The registry (``architectures``), the modern recipe's layers (``discriminators``) and the FLOP
+    count (``budget``), where the notebooks found them; imported on use (they import this module)."""
+    for module, names in _MOVED.items():
+        if name in names:
+            return getattr(importlib.import_module(f"gan_utils.{module}"), name)
+    raise AttributeError(f"module 'gan_utils.models' has no attribute {name!r}")

@@ -47,8 +47,8 @@ class Recipe:
         gan = variants.make_gan(generator, discriminator, loss=self.loss, r1_weight=self.r1_weight,
                                 augment=self.augment, ema_decay=self.ema_decay, seed=seed)
         gan.compile(
-            d_optimizer=keras.optimizers.Adam(self.d_learning_rate, beta_1=self.beta_1, beta_2=self.beta_2),
-            g_optimizer=keras.optimizers.Adam(self.g_learning_rate, beta_1=self.beta_1, beta_2=self.beta_2),
+            d_optimizer=training.optimizer("adam", self.d_learning_rate, self.beta_1, self.beta_2),
+            g_optimizer=training.optimizer("adam", self.g_learning_rate, self.beta_1, self.beta_2),
         )
         return gan
 

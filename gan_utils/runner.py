@@ -73,11 +73,7 @@ def build_gan(config: TrainConfig) -> training.GAN:
 
 
 def make_optimizer(config: TrainConfig) -> keras.optimizers.Optimizer:
-    if config.optimizer == "adam":
-        return training.adam(config.learning_rate, config.beta_1, config.beta_2)
-    if config.optimizer == "rmsprop":
-        return keras.optimizers.RMSprop(learning_rate=config.learning_rate)
-    raise ValueError(f"Unknown optimizer {config.optimizer!r}; accepted are ['adam', 'rmsprop'].")
+    return training.optimizer(config.optimizer, config.learning_rate, config.beta_1, config.beta_2)
 
 
 def load_images(config: TrainConfig, split: str, smoke: bool | None = None):

@@ -16,6 +16,7 @@ is a second training loop. ``RECIPES`` names the four ways of training compared 
 
 from __future__ import annotations
 
+import importlib
 import math
 from dataclasses import dataclass
 
@@ -140,13 +141,11 @@ class Recipe:
     beta_2: float = 0.999
 
     def __post_init__(self):
-        if self.optimizer not in ("adam", "sgd"):
-            raise ValueError(f"Unknown toy optimizer {self.optimizer!r}; accepted are ['adam', 'sgd'].")
+        if self.optimizer not in training.OPTIMIZERS:
+            raise ValueError(f"Unknown toy optimizer {self.optimizer!r}; accepted are {list(training.OPTIMIZERS)}.")
 
     def make_optimizer(self):
-        if self.optimizer == "sgd":
-            return keras.optimizers.SGD(self.learning_rate, momentum=self.beta_1)
-        return keras.optimizers.Adam(self.learning_rate, beta_1=self.beta_1, beta_2=self.beta_2)
+        return training.optimizer(self.optimizer, self.learning_rate, self.beta_1, self.beta_2)
 
     def make_gan(self, generator, discriminator, seed=None, steps_per_execution: int = 1) -> training.GAN:
         """The networks in the GAN variant this recipe trains (``variants.make_gan``), compiled."""
@@ -250,134 +249,6 @@ def discriminator_output(discriminator, points, probability: bool = True) -> np.
     return scipy.special.expit(outputs) if probability else outputs  # expit: no overflow at large logits
 
 
-def kernel_density(samples, points, min_bandwidth: float = 0.05) -> np.ndarray:
-    """A Gaussian kernel density estimate of ``samples`` at ``points`` (scikit-learn's), with
-    Silverman's bandwidth but never below ``min_bandwidth``: a collapsed generator (all samples on
-    one point) still gets a density whose integrals are finite."""
-    from sklearn.neighbors import KernelDensity
-
-    samples = np.asarray(samples, dtype=np.float64)
-    samples = samples.reshape(len(samples), -1)
-    points = np.asarray(points, dtype=np.float64).reshape(-1, samples.shape[1])
-    silverman = 1.06 * float(samples.std(axis=0).mean()) * len(samples) ** (-1 / (samples.shape[1] + 4))
-    estimate = KernelDensity(bandwidth=max(silverman, min_bandwidth)).fit(samples)
-    return np.exp(estimate.score_samples(points))
-
-
-def optimal_discriminator(p_data, p_g) -> np.ndarray:
-    """D*(x) = p_data(x) / (p_data(x) + p_g(x)) (Goodfellow et al. 2014, Proposition 1); 1/2 where
-    both densities vanish."""
-    p_data, p_g = np.asarray(p_data, dtype=np.float64), np.asarray(p_g, dtype=np.float64)
-    total = p_data + p_g
-    return np.divide(p_data, total, out=np.full_like(total, 0.5), where=total > 0)
-
-
-def _integrate(values, xs) -> float:
-    return float(np.trapezoid(values, xs)) if hasattr(np, "trapezoid") else float(np.trapz(values, xs))
-
-
-def game_value(d, p_data, p_g, xs) -> float:
-    """V(D, G) = E_data[log D(x)] + E_g[log(1 - D(x))], integrated over the 1-D grid ``xs``."""
-    d = np.clip(np.asarray(d, dtype=np.float64), 1e-12, 1 - 1e-12)
-    return _integrate(p_data * np.log(d) + p_g * np.log1p(-d), xs)
-
-
-def jensen_shannon(p, q, xs) -> float:
-    """JSD(p || q) in nats of two densities sampled on the 1-D grid ``xs`` (between 0 and log 2)."""
-    p, q = np.asarray(p, dtype=np.float64), np.asarray(q, dtype=np.float64)
-    m = 0.5 * (p + q)
-
-    def kl(a):
-        ratio = np.divide(a, m, out=np.ones_like(a), where=(a > 0) & (m > 0))
-        return a * np.log(ratio)
-
-    return 0.5 * _integrate(kl(p), xs) + 0.5 * _integrate(kl(q), xs)
-
-
-@dataclass(frozen=True)
-class OptimalDiscriminatorCheck:
-    """A discriminator trained to convergence against a frozen generator, beside the theory."""
-
-    xs: np.ndarray  # the 1-D grid
-    p_data: np.ndarray
-    p_g: np.ndarray  # kernel density estimate of the frozen generator's samples
-    trained: np.ndarray  # D(x) of the converged discriminator
-    optimal: np.ndarray  # D*(x) = p_data / (p_data + p_g)
-    support: np.ndarray  # where the comparison is made: p_data + p_g above 5% of its maximum
-    value_trained: float  # V(D, G), Monte Carlo on the training samples
-    value_optimal: float  # V(D*, G), integrated on the grid
-    jsd: float  # JSD(p_data || p_g) in nats, integrated on the grid
-
-    @property
-    def max_difference(self) -> float:
-        return float(np.abs(self.trained - self.optimal)[self.support].max())
-
-    @property
-    def mean_difference(self) -> float:
-        return float(np.abs(self.trained - self.optimal)[self.support].mean())
-
-    @property
-    def theory_value(self) -> float:
-        """-log 4 + 2 JSD(p_data || p_g): the value of the game at D* (Goodfellow et al., Theorem 1)."""
-        return -math.log(4.0) + 2.0 * self.jsd
-
-
-def check_optimal_discriminator(generator, mixture: GaussianMixture, xs, n_samples: int = 50_000, epochs: int = 10,
-                                seed: int = 0, width: int = 64, depth: int = 2) -> OptimalDiscriminatorCheck:
-    """Freeze ``generator``, train a fresh discriminator to convergence on ``n_samples`` real and
-    ``n_samples`` generated 1-D points (binary cross-entropy, Adam 1e-3, batch 500), and compare
-    its D(x) with D*(x) computed from the data's density and a kernel density estimate of the
-    generator's."""
-    if mixture.dim != 1:
-        raise ValueError(f"check_optimal_discriminator works on 1-D data; {mixture.name} is {mixture.dim}-D.")
-    xs = np.asarray(xs, dtype=np.float64).reshape(-1)
-    real = mixture.sample(n_samples, seed)
-    noise = np.random.default_rng(seed + 1).standard_normal((n_samples, int(generator.inputs[0].shape[-1])))
-    fake = keras.ops.convert_to_numpy(generator(noise.astype(np.float32), training=False)).reshape(-1, 1)
-    keras.utils.set_random_seed(seed)
-    discriminator = mlp_discriminator(1, width, depth)
-    discriminator.compile(keras.optimizers.Adam(1e-3), keras.losses.BinaryCrossentropy(from_logits=True))
-    points = np.concatenate([real, fake]).astype(np.float32)
-    targets = np.concatenate([np.ones(n_samples), np.zeros(n_samples)]).astype(np.float32)
-    discriminator.fit(points, targets, batch_size=500, epochs=epochs, shuffle=True, verbose=0)
-    p_data, p_g = mixture.density(xs), kernel_density(fake, xs)
-    total = p_data + p_g
-    d_real = discriminator_output(discriminator, real)
-    d_fake = discriminator_output(discriminator, fake)
-    eps = 1e-12
-    value = float(np.mean(np.log(d_real + eps)) + np.mean(np.log1p(-d_fake + eps)))
-    optimal = optimal_discriminator(p_data, p_g)
-    return OptimalDiscriminatorCheck(
-        xs, p_data, p_g, discriminator_output(discriminator, xs), optimal, total > 0.05 * total.max(),
-        value, game_value(optimal, p_data, p_g, xs), jensen_shannon(p_data, p_g, xs))
-
-
-@dataclass(frozen=True)
-class ModeCoverage:
-    """The mode-collapse literature's two numbers for one set of samples."""
-
-    modes: int  # modes with at least ``min_per_mode`` high-quality samples
-    high_quality: float  # share of samples within ``n_stds`` standard deviations of a mode's centre
-    counts: np.ndarray  # high-quality samples per mode
-
-    def __str__(self):
-        return f"{self.modes} modes, {100 * self.high_quality:.1f}% high-quality samples"
-
-
-def mode_coverage(samples, mixture: GaussianMixture, n_stds: float = 3.0, min_per_mode: int = 1) -> ModeCoverage:
-    """Modes covered and the share of high-quality samples: a sample is high-quality when it lies
-    within ``n_stds`` standard deviations of its nearest mode's centre, and a mode is covered when
-    at least ``min_per_mode`` high-quality samples fall on it."""
-    samples = np.asarray(samples, dtype=np.float64).reshape(-1, mixture.dim)
-    if not len(samples):
-        raise ValueError("mode_coverage needs at least one sample.")
-    distances = np.linalg.norm(samples[:, None, :] - mixture.means[None], axis=-1)
-    nearest = distances.argmin(axis=1)
-    good = distances[np.arange(len(samples)), nearest] <= n_stds * mixture.std
-    counts = np.bincount(nearest[good], minlength=mixture.n_modes)
-    return ModeCoverage(int((counts >= min_per_mode).sum()), float(good.mean()), counts)
-
-
 # --- watching training ------------------------------------------------------------------------
 
 
@@ -417,102 +288,8 @@ class Snapshots(keras.callbacks.Callback):
         self.steps.append(self._step())
         self.samples.append(samples)
         # D(x) for a discriminator, the raw score for a WGAN critic (it is no probability).
-        self.probability = bool(self.model.gan_loss.classifies)
+        self.probability = "real_acc" in self.model.trackers  # logits (accuracies logged), not critic scores
         self.decisions.append(discriminator_output(self.model.discriminator, self.points, self.probability))
-
-
-# --- the mode-collapse comparison ----------------------------------------------------------------
-
-# Published numbers on the same two benchmarks, copied from the authors' own table images (their
-# protocols differ from ours: see ``PUBLISHED_PROTOCOLS``). (modes, % high-quality samples).
-PUBLISHED = {
-    "VEEGAN, Table 1 (Srivastava et al. 2017; github.com/akashgit/VEEGAN, tab.png)": {
-        "GAN": {"ring_8": ("1", "99.3"), "grid_25": ("3.3", "0.5")},
-        "ALI": {"ring_8": ("2.8", "0.13"), "grid_25": ("15.8", "1.6")},
-        "Unrolled GAN": {"ring_8": ("7.6", "35.6"), "grid_25": ("23.6", "16")},
-        "VEEGAN": {"ring_8": ("8", "52.9"), "grid_25": ("24.6", "40")},
-    },
-    "PacGAN, Table 1 (Lin et al. 2018; github.com/fjxmlzn/PacGAN, results/Table1.png)": {
-        "GAN": {"ring_8": ("6.3±0.5", "98.2±0.2"), "grid_25": ("17.3±0.8", "94.8±0.7")},
-        "ALI": {"ring_8": ("6.6±0.3", "97.6±0.4"), "grid_25": ("24.1±0.4", "95.7±0.6")},
-        "PacGAN2": {"ring_8": ("7.9±0.1", "95.6±2.0"), "grid_25": ("23.8±0.7", "91.3±0.8")},
-        "PacGAN4": {"ring_8": ("7.8±0.1", "95.9±1.4"), "grid_25": ("24.8±0.2", "93.6±0.6")},
-    },
-}
-PUBLISHED_PROTOCOLS = {
-    "VEEGAN": "2,500 samples per model, mean of 5 runs, no spread given; a mode is captured when it is the "
-              "nearest mode of at least one high-quality sample (within 3 std); grid -4..4 step 2, std 0.05 "
-              "(its code); ring radius and training length not stated in what we could read.",
-    "PacGAN": "2,500 samples, mean ± standard error of 10 runs; ring radius 1, std 0.01; grid -4..4 step 2, "
-              "std 0.05; generator 4 x 400 units with batch norm, maxout discriminator, Adam 1e-4 (beta_1 0.8), "
-              "batch 100, 400 epochs of 100,000 samples (about 400,000 steps; its code).",
-}
-
-
-@dataclass
-class ToyRun:
-    """One toy training run and its measurement."""
-
-    mixture: str
-    recipe: str
-    seed: int
-    steps: int
-    coverage: ModeCoverage
-    seconds: float
-    snapshots: Snapshots | None = None
-    history: dict | None = None
-
-
-def compare_recipes(mixture: GaussianMixture, recipes=MODE_COLLAPSE_RECIPES, seeds=(0, 1, 2), steps: int = 1500,
-                    n_samples: int = 2500, snapshot_seed: int | None = 0, snapshot_every: int = 100,
-                    grid=None) -> list[ToyRun]:
-    """Train every recipe on ``mixture`` from every seed on the same networks and budget (``steps``
-    generator steps of batch 256), and measure ``n_samples`` samples of each (``mode_coverage``).
-    Runs from ``snapshot_seed`` keep ``Snapshots`` (over ``grid = mesh(mixture)``) for pictures."""
-    import time
-
-    from tqdm.auto import tqdm
-
-    grid = grid if grid is not None else mesh(mixture)
-    runs = []
-    jobs = [(name, seed) for name in recipes for seed in seeds]
-    gans = {}  # one compiled GAN per recipe, restarted for each seed (the step is traced once)
-    for name, seed in tqdm(jobs, desc=f"{mixture.name}: {len(recipes)} recipes x {len(seeds)} seeds", unit="run"):
-        start = time.perf_counter()
-        keep = seed == snapshot_seed
-        gan, snapshots = train(mixture, name, steps, seed, snapshot_points=grid[2] if keep else None,
-                               snapshot_every=snapshot_every if keep else None, gan=gans.get(name))
-        gans[name] = gan
-        noise = np.random.default_rng(10_000 + seed).standard_normal((n_samples, gan.latent_dim)).astype(np.float32)
-        coverage = mode_coverage(gan.generate(noise), mixture)
-        history = {key: list(map(float, values)) for key, values in gan.history.history.items()}
-        runs.append(ToyRun(mixture.name, name, seed, steps, coverage, time.perf_counter() - start, snapshots, history))
-    return runs
-
-
-def coverage_table(runs) -> str:
-    """A Markdown table: per mixture and recipe, modes covered and % high-quality samples, mean ±
-    standard deviation over the seeds."""
-    lines = ["| data | recipe | seeds | modes covered | high-quality samples (%) |", "|---|---|---|---|---|"]
-    keys = list(dict.fromkeys((run.mixture, run.recipe) for run in runs))
-    for mixture_name, recipe_name in keys:
-        chosen = [run for run in runs if (run.mixture, run.recipe) == (mixture_name, recipe_name)]
-        modes = np.array([run.coverage.modes for run in chosen], dtype=float)
-        quality = 100 * np.array([run.coverage.high_quality for run in chosen])
-        lines.append(f"| {mixture_name} | {recipe_name} | {len(chosen)} | {modes.mean():.1f} ± {modes.std():.1f} | "
-                     f"{quality.mean():.1f} ± {quality.std():.1f} |")
-    return "\n".join(lines)
-
-
-def published_table() -> str:
-    """The published rows, as Markdown, for the table beside ours."""
-    lines = ["| source | model | ring_8 modes | ring_8 high-quality (%) | grid_25 modes | grid_25 high-quality (%) |",
-             "|---|---|---|---|---|---|"]
-    for source, rows in PUBLISHED.items():
-        for model, values in rows.items():
-            ring_values, grid_values = values["ring_8"], values["grid_25"]
-            lines.append(f"| {source} | {model} | {ring_values[0]} | {ring_values[1]} | {grid_values[0]} | {grid_values[1]} |")
-    return "\n".join(lines)
 
 
 # --- pictures ---------------------------------------------------------------------------------
@@ -526,88 +303,17 @@ def mesh(mixture: GaussianMixture, n: int = 81, margin: float = 0.5):
     return xs, ys, np.stack([xs.ravel(), ys.ravel()], axis=1).astype(np.float32)
 
 
-def draw_1d(ax, xs, p_data, p_g, decision, title: str = ""):
-    """Goodfellow et al.'s Figure 1 style: data density (black dots), generator density (green),
-    discriminator D(x) (blue dashes), and the line D = 1/2."""
-    ax.plot(xs, p_data, "k:", lw=2, label=r"$p_\mathrm{data}$")
-    ax.plot(xs, p_g, "g-", lw=1.5, label=r"$p_g$ (kernel density of G's samples)")
-    ax.plot(xs, decision, "b--", lw=1.5, label=r"$D(x)$")
-    ax.axhline(0.5, color="0.75", lw=0.8)
-    ax.set_ylim(0, max(1.05, float(np.max(p_data)) * 1.1))
-    ax.set_xlim(xs[0], xs[-1])
-    ax.set_title(title, fontsize=10)
+_MOVED = {"toy_measures": ("kernel_density", "optimal_discriminator", "game_value", "jensen_shannon",
+                           "OptimalDiscriminatorCheck", "check_optimal_discriminator", "ModeCoverage", "mode_coverage",
+                           "PUBLISHED", "PUBLISHED_PROTOCOLS", "ToyRun", "compare_recipes", "coverage_table",
+                           "published_table"),
+          "toy_plots": ("draw_1d", "draw_2d", "figure_to_array", "learning_frames", "write_gifs")}
 
 
-def draw_2d(ax, mixture: GaussianMixture, samples, decision, grid_xs, grid_ys, title: str = "", probability=True):
-    """Generated points (orange) over real ones (black) on the discriminator's (critic's) contour."""
-    levels = np.linspace(0, 1, 11) if probability else 15
-    ax.contourf(grid_xs, grid_ys, np.asarray(decision).reshape(grid_xs.shape), levels=levels, cmap="Blues", alpha=0.6)
-    real = mixture.sample(1000, seed=123)
-    ax.scatter(real[:, 0], real[:, 1], s=2, c="k", label="real")
-    samples = np.asarray(samples)[:1000]
-    ax.scatter(samples[:, 0], samples[:, 1], s=2, c="tab:orange", alpha=0.6, label="generated")
-    ax.set_xlim(grid_xs.min(), grid_xs.max())
-    ax.set_ylim(grid_ys.min(), grid_ys.max())
-    ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_title(title, fontsize=10)
-
-
-def figure_to_array(figure) -> np.ndarray:
-    """The figure's pixels as uint8 (height, width, 3), for GIF frames."""
-    figure.canvas.draw()
-    return np.asarray(figure.canvas.buffer_rgba())[..., :3].copy()
-
-
-def learning_frames(snapshots: Snapshots, mixture: GaussianMixture, grid=None, title: str = "", size=(4.2, 3.6)):
-    """One picture per snapshot (1-D: densities and D(x) over ``snapshots.points``; 2-D: points
-    and contour over ``grid = mesh(mixture)``), as uint8 arrays for ``files.write_gif``."""
-    import matplotlib.pyplot as plt
-
-    frames = []
-    for step, samples, decision in zip(snapshots.steps, snapshots.samples, snapshots.decisions):
-        figure, ax = plt.subplots(figsize=size, dpi=80)
-        label = f"{title} step {step}".strip()
-        if mixture.dim == 1:
-            xs = snapshots.points.reshape(-1)
-            draw_1d(ax, xs, mixture.density(xs), kernel_density(samples, xs), decision, label)
-            ax.legend(fontsize=7, loc="upper left")  # a GIF is seen without its notebook's text
-        else:
-            grid_xs, grid_ys, _ = grid if grid is not None else mesh(mixture)
-            draw_2d(ax, mixture, samples, decision, grid_xs, grid_ys, label, snapshots.probability)
-            ax.legend(fontsize=7, loc="upper right", markerscale=3)
-        figure.tight_layout()
-        frames.append(figure_to_array(figure))
-        plt.close(figure)
-    return frames
-
-
-def write_gifs(directory="gifs", seed: int = 0) -> list:
-    """The toy GIFs of README.md and docs/results.md (what notebook 00 shows): the 1-D learning process (4,000 steps of
-    ``goodfellow_sgd``), the sharper generator collapsing on the ring (2,000 steps), the same with a
-    minibatch-std discriminator, and the grid of
-    25 Gaussians under the reports' GAN and WGAN-GP (600 steps). About two minutes on 2 CPU cores. Returns the paths written."""
-    from pathlib import Path
-
-    from gan_utils import files
-
-    directory = Path(directory)
-    data, xs = two_bumps(), np.linspace(-4, 4, 321)
-    _, snapshots = train(data, "goodfellow_sgd", steps=4000, seed=seed, width=64, snapshot_points=xs[:, None],
-                         snapshot_every=100)
-    paths = [files.write_gif(learning_frames(snapshots, data), directory / "toy_1d_learning_process.gif", duration_ms=150)]
-    circle = ring()
-    _, snapshots = train(circle, SHARP_RECIPE, steps=2000, seed=seed, **SHARP_NETWORKS, snapshot_points=mesh(circle)[2],
-                         snapshot_every=100)
-    paths.append(files.write_gif(learning_frames(snapshots, circle, title="sharper generator"),
-                                 directory / "toy_ring_8_collapse.gif"))
-    _, snapshots = train(circle, SHARP_RECIPE, steps=2000, seed=seed, **SHARP_NETWORKS, minibatch_std=True,
-                         snapshot_points=mesh(circle)[2], snapshot_every=100)
-    paths.append(files.write_gif(learning_frames(snapshots, circle, title="minibatch std"),
-                                 directory / "toy_ring_8_minibatch_std.gif"))
-    square = grid()
-    for name in ("non_saturating", "wgan_gp"):
-        _, snapshots = train(square, name, steps=600, seed=seed, snapshot_points=mesh(square)[2], snapshot_every=50)
-        paths.append(files.write_gif(learning_frames(snapshots, square, title=name), directory / f"toy_grid_25_{name}.gif"))
-    return paths
+def __getattr__(name: str):
+    """The measurements (``toy_measures``) and the pictures (``toy_plots``), where the notebooks
+    have always found them; imported on use (they import this module)."""
+    for module, names in _MOVED.items():
+        if name in names:
+            return getattr(importlib.import_module(f"gan_utils.{module}"), name)
+    raise AttributeError(f"module 'gan_utils.toy' has no attribute {name!r}")

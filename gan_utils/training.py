@@ -14,7 +14,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from gan_utils import data, losses, sampling, steps
+from gan_utils import losses, pipelines, sampling, steps
 
 
 def default_jit_compile() -> bool:
@@ -27,10 +27,25 @@ def default_jit_compile() -> bool:
     return bool(tf.config.list_physical_devices("GPU"))
 
 
+OPTIMIZERS = ("adam", "rmsprop", "sgd")
+
+
+def optimizer(kind: str = "adam", learning_rate=2e-4, beta_1: float = 0.5, beta_2: float = 0.999):
+    """The one optimizer builder: Adam (the reports' and the DCGAN paper's 2e-4, beta_1 0.5; WGAN-GP
+    uses beta_2 0.9), RMSprop (the WGAN paper's) or SGD with momentum ``beta_1`` (Goodfellow et
+    al.'s). ``learning_rate`` may be a schedule, e.g. ``keras.optimizers.schedules.CosineDecay``."""
+    if kind == "adam":
+        return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2)
+    if kind == "rmsprop":
+        return keras.optimizers.RMSprop(learning_rate=learning_rate)
+    if kind == "sgd":
+        return keras.optimizers.SGD(learning_rate=learning_rate, momentum=beta_1)
+    raise ValueError(f"Unknown optimizer {kind!r}; accepted are {list(OPTIMIZERS)}.")
+
+
 def adam(learning_rate=2e-4, beta_1: float = 0.5, beta_2: float = 0.999) -> keras.optimizers.Adam:
-    """Adam as the reports and the DCGAN paper set it (WGAN-GP uses beta_2 0.9). ``learning_rate``
-    may be a schedule, e.g. ``keras.optimizers.schedules.CosineDecay(2e-4, steps)``."""
-    return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2)
+    """``optimizer("adam", ...)``: the reports' default."""
+    return optimizer("adam", learning_rate, beta_1, beta_2)
 
 
 class GAN(keras.Model):
@@ -89,8 +104,8 @@ class GAN(keras.Model):
 
     def fit(self, x=None, *args, steps_per_epoch=None, shuffle=False, **kwargs):
         """Keras ``fit``; a finite pipeline is repeated so every epoch trains ``steps_per_epoch``
-        (``data.for_fit``). Shuffling belongs to the pipeline, so ``shuffle`` defaults to False."""
-        x, steps_per_epoch = data.for_fit(x, steps_per_epoch)
+        (``pipelines.for_fit``). Shuffling belongs to the pipeline, so ``shuffle`` defaults to False."""
+        x, steps_per_epoch = pipelines.for_fit(x, steps_per_epoch)
         return super().fit(x, *args, steps_per_epoch=steps_per_epoch, shuffle=shuffle, **kwargs)
 
     # --- the networks, and the losses over the discriminator's outputs ---------------------------

@@ -19,7 +19,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from gan_utils import data, losses, steps
+from gan_utils import losses, pipelines, steps
 from gan_utils.conditional import ACGAN, ConditionalGAN
 from gan_utils.modern import DiffAugment, HingeGAN, R1Penalty, WeightAverage
 from gan_utils.training import GAN
@@ -88,7 +88,7 @@ class DiscriminatorSteps(GAN):
         self.d_steps = d_steps
 
     def fit(self, x=None, *args, steps_per_epoch=None, **kwargs):
-        x, steps_per_epoch = data.for_fit(x, steps_per_epoch, group=self.d_steps)
+        x, steps_per_epoch = pipelines.for_fit(x, steps_per_epoch, group=self.d_steps)
         return super().fit(x, *args, steps_per_epoch=steps_per_epoch, **kwargs)
 
     def gan_step(self, data):

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import scipy.linalg
 
-from gan_utils import metrics
+from gan_utils import judges, metrics
 
 
 def reference_frechet(a, b):
@@ -153,8 +153,8 @@ def test_a_retrained_judge_gets_its_own_real_features_never_the_cached_ones(tmp_
     # Issue 31: two judges of one name (dataset and rounded accuracy) shared a cache entry, and real
     # digits scored against real digits read FCD 294 beside a floor of 0.55.
     monkeypatch.setenv("RUN_ROOT", str(tmp_path / "runs"))
-    original = metrics.classifier_name
-    monkeypatch.setattr(metrics, "classifier_name", lambda dataset, accuracy, smoke=None: original(dataset, 0.5, smoke))
+    original = judges.classifier_name
+    monkeypatch.setattr(judges, "classifier_name", lambda dataset, accuracy, smoke=None: original(dataset, 0.5, smoke))
     real_digits = lambda n: metrics.reference_images("mnist_5k", "tanh", n, smoke=True, seed=5)[0]  # noqa: E731
     monkeypatch.setenv("GAN_UTILS_CACHE", str(tmp_path / "judge_seed0"))
     first = metrics.score_generator(real_digits, "mnist_5k", "tanh", n=100, smoke=True)
