@@ -38,6 +38,7 @@ seed 0 and writes its grid.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import json
 import os
@@ -50,7 +51,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import imageio.v3 as iio  # noqa: E402
 import numpy as np  # noqa: E402
 
-from gan_utils import data, files, metrics, recipes, viz  # noqa: E402
+from gan_utils import data, files, metrics, recipes, runner, viz  # noqa: E402
 
 DATASET = "mnist_5k"
 ARCHITECTURE = "dcgan_tutorial"
@@ -83,7 +84,10 @@ def parse_args(argv=None):
 
 def train_and_score(recipe, seed, args, images, real_features, extractor):
     """One run: (curve of (training seconds, steps, FCD), final class-balance ratio, shares)."""
-    gan = recipe.build(ARCHITECTURE, images.shape[1:], 100, seed=seed)
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    gan = runner.build_gan(dataclasses.replace(recipe, dataset="mnist_5k", architecture=ARCHITECTURE, seed=seed))
     pipeline = data.make_dataset(images, batch_size=BATCH, seed=seed).repeat()
     clock, steps, curve = 0.0, 0, []
     while (steps < args.steps) if args.steps else (clock < args.minutes * 60):
@@ -207,14 +211,14 @@ def main(argv=None):
     finals = {}
     for name, runs in results.items():
         if len(runs) < args.seeds:
-            print(f"| {name} | {recipes.recipe(name).adds} | {len(runs)} of {args.seeds} done | | | | |")
+            print(f"| {name} | {recipes.recipe(name).note} | {len(runs)} of {args.seeds} done | | | | |")
             continue
         fcd = [run[0][-1][2] for run in runs]
         balance = [run[1] for run in runs]
         minutes = max(run[0][-1][0] for run in runs) / 60  # the longest run's training time
         finals[name] = (np.mean(fcd), np.std(fcd), np.mean(balance), minutes)
         steps = [run[0][-1][1] for run in runs]
-        print(f"| {name} | {recipes.recipe(name).adds} | {len(runs)} | {min(steps)}-{max(steps)} | {mean_spread(fcd)} | "
+        print(f"| {name} | {recipes.recipe(name).note} | {len(runs)} | {min(steps)}-{max(steps)} | {mean_spread(fcd)} | "
               f"{np.mean(fcd) / floor:.1f}x | {mean_spread(balance)} |")
     plot(plotted_runs(stored, args), floor, args.plot)
     if len(finals) < len(results):

@@ -35,6 +35,15 @@ class TrainConfig:
     real_label: float = 1.0  # the label-swap experiment trains with real 0 / fake 1
     fake_label: float = 0.0
     generator_label: float | None = None  # the generator's target for its fakes; None: real_label
+    # The modern recipe's ingredients (recipes, notebook 13): its runs are configurations too.
+    spectral_norm: bool = False  # every Dense and Conv2D of the discriminator spectrally normalised
+    minibatch_std: bool = False  # the batch-spread feature before the discriminator's Flatten
+    d_learning_rate: float | None = None  # per network (TTUR); None: learning_rate
+    g_learning_rate: float | None = None
+    ema_decay: float | None = None  # sample from a weight average of the generator (modern.WeightAverage)
+    r1_weight: float = 0.0  # gamma of the R1 penalty (modern.R1Penalty)
+    augment: tuple = ()  # DiffAugment's transforms (modern.DiffAugment)
+    note: str = ""  # what this configuration changes, in a sentence, with its paper
     latent_dim: int = 100
     seed: int = 0
     sample_every: int = 1  # epochs between sample-grid frames
@@ -196,7 +205,8 @@ def describe(config: TrainConfig) -> str:
 def gan_class_name(config: TrainConfig) -> str:
     """The name of the class the configuration trains (``variants.gan_class``)."""
     return variants.gan_class(config.loss, config.update, config.conditioning, config.d_steps,
-                              config.gradient_penalty_weight > 0).__name__
+                              config.gradient_penalty_weight > 0, config.r1_weight > 0, bool(config.augment),
+                              config.ema_decay is not None).__name__
 
 
 def training_options(config: TrainConfig) -> str:

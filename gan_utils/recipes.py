@@ -1,68 +1,28 @@
 """The modern GAN recipe, one ingredient at a time (notebook 13).
 
 The reports stop at DCGAN, WGAN and ACGAN (2015-2017). What made GANs work afterwards is a short
-list of ingredients, each a few lines on the one core (``training.GAN``): the hinge loss and
-spectral normalisation of the discriminator (SNGAN), two time-scale learning rates (TTUR), an
-exponential moving average of the generator's weights for sampling, the R1 penalty on real
-images, and differentiable augmentation for small datasets. ``CUMULATIVE`` adds them to the
-tutorial DCGAN one at a time, in that order; each ``Recipe`` builds and compiles a GAN.
+list of ingredients: the hinge loss and spectral normalisation of the discriminator (SNGAN), two
+time-scale learning rates (TTUR), an exponential moving average of the generator's weights for
+sampling, the R1 penalty on real images, and differentiable augmentation for small datasets.
+``CUMULATIVE`` adds them to the tutorial DCGAN one at a time, in that order. Each step is a named
+configuration (``configurations.TrainConfig``) that ``runner.train`` trains, like every other run.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 
-import keras
+from gan_utils.configurations import TrainConfig
 
-from gan_utils import models, training, variants
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """How a GAN is built and compiled: the options the modern ingredients change."""
-
-    name: str
-    adds: str  # what this step adds, in a sentence, with its paper
-    loss: str = "non_saturating"
-    spectral_norm: bool = False
-    minibatch_std: bool = False
-    d_learning_rate: float = 2e-4
-    g_learning_rate: float = 2e-4
-    beta_1: float = 0.5
-    beta_2: float = 0.999
-    ema_decay: float | None = None
-    r1_weight: float = 0.0
-    augment: tuple = ()
-
-    def build(self, architecture: str = "dcgan_tutorial", image_shape=(28, 28, 1), latent_dim: int = 100,
-              seed: int = 0) -> training.GAN:
-        """The architecture's networks (spectrally normalised discriminator if asked), compiled."""
-        keras.utils.set_random_seed(seed)
-        generator, discriminator = models.build_gan_models(architecture, image_shape, latent_dim)
-        if self.minibatch_std:
-            discriminator = models.with_minibatch_std(discriminator)
-        if self.spectral_norm:
-            discriminator = models.spectral_normalized(discriminator)
-        gan = variants.make_gan(generator, discriminator, loss=self.loss, r1_weight=self.r1_weight,
-                                augment=self.augment, ema_decay=self.ema_decay, seed=seed)
-        gan.compile(
-            d_optimizer=training.optimizer("adam", self.d_learning_rate, self.beta_1, self.beta_2),
-            g_optimizer=training.optimizer("adam", self.g_learning_rate, self.beta_1, self.beta_2),
-        )
-        return gan
-
-    def options(self) -> str:
-        """The options that differ from the DCGAN's, as one line."""
-        base = CUMULATIVE[0]
-        changed = [f"{field.name}={getattr(self, field.name)!r}" for field in dataclasses.fields(self)
-                   if field.name not in ("name", "adds") and getattr(self, field.name) != getattr(base, field.name)]
-        return ", ".join(changed) or "(the DCGAN's)"
+# The DCGAN the ladder starts from: report 004's CIFAR-10 networks, 10 epochs, notebook 13's.
+DCGAN = TrainConfig(
+    name="dcgan", notebook="13_modern_recipe.ipynb", dataset="cifar10", architecture="dcgan_cifar10_report004",
+    batch_size=64, epochs=10, sample_every=2, smoke_epochs=1,
+    note="the tutorial DCGAN: non-saturating loss, Adam 2e-4 / 0.5 for both networks (reports 001 and 004)")
 
 
 def _cumulative():
     steps = [
-        ("dcgan", "the tutorial DCGAN: non-saturating loss, Adam 2e-4 / 0.5 for both networks (reports 001 and 004)", {}),
         ("hinge_sn", "the hinge loss and spectral normalisation of the discriminator (Miyato et al. 2018, SNGAN)",
          {"loss": "hinge", "spectral_norm": True}),
         ("ttur", "two time-scale learning rates, discriminator 4e-4 and generator 1e-4, Adam betas (0, 0.9) "
@@ -74,34 +34,39 @@ def _cumulative():
         ("diffaugment", "DiffAugment: translation and cutout of real and generated images (Zhao et al. 2020)",
          {"augment": ("translation", "cutout")}),
     ]
-    recipes, current = [], None
-    for name, adds, changes in steps:
-        current = Recipe(name, adds) if current is None else dataclasses.replace(current, name=name, adds=adds, **changes)
-        recipes.append(current)
-    return tuple(recipes)
+    ladder = [DCGAN]
+    for name, note, changes in steps:
+        ladder.append(dataclasses.replace(ladder[-1], name=name, note=note, **changes))
+    return tuple(ladder)
 
 
 CUMULATIVE = _cumulative()
 # Not cumulative: ingredients added to the DCGAN itself, for the case where an early ingredient
 # of the cumulative order costs more than the later ones give back at a small budget.
 BEYOND = (
-    dataclasses.replace(CUMULATIVE[0], name="dcgan_ema", ema_decay=0.999,
-                        adds="the DCGAN, sampling from a moving average of its generator's weights, decay 0.999"),
-    dataclasses.replace(CUMULATIVE[0], name="dcgan_ema_mbstd", ema_decay=0.999, minibatch_std=True,
-                        adds="the DCGAN with the weight average and a minibatch standard-deviation feature in "
+    dataclasses.replace(DCGAN, name="dcgan_ema", ema_decay=0.999,
+                        note="the DCGAN, sampling from a moving average of its generator's weights, decay 0.999"),
+    dataclasses.replace(DCGAN, name="dcgan_ema_mbstd", ema_decay=0.999, minibatch_std=True,
+                        note="the DCGAN with the weight average and a minibatch standard-deviation feature in "
                              "the discriminator (Karras et al. 2018), against dropped classes"),
-    dataclasses.replace(CUMULATIVE[0], name="dcgan_ema_lr4x", ema_decay=0.999, d_learning_rate=8e-4,
-                        g_learning_rate=8e-4,
-                        adds="the DCGAN with the weight average and both learning rates 4x the DCGAN's (8e-4), "
+    dataclasses.replace(DCGAN, name="dcgan_ema_lr4x", ema_decay=0.999, d_learning_rate=8e-4, g_learning_rate=8e-4,
+                        note="the DCGAN with the weight average and both learning rates 4x the DCGAN's (8e-4), "
                              "for the average to smooth out the larger steps' noise"),
 )
-RECIPES = {recipe.name: recipe for recipe in CUMULATIVE + BEYOND}
+RECIPES = {config.name: config for config in CUMULATIVE + BEYOND}
 
 
-def recipe(name: str) -> Recipe:
+def recipe(name: str) -> TrainConfig:
     if name not in RECIPES:
         raise ValueError(f"Unknown recipe {name!r}; accepted are {list(RECIPES)}.")
     return RECIPES[name]
+
+
+def options(config: TrainConfig) -> str:
+    """What a configuration changes from the DCGAN's, as one line."""
+    changed = [f"{field.name}={getattr(config, field.name)!r}" for field in dataclasses.fields(config)
+               if field.name not in ("name", "note") and getattr(config, field.name) != getattr(DCGAN, field.name)]
+    return ", ".join(changed) or "(the DCGAN's)"
 
 
 # PyTorch-StudioGAN's CIFAR-10 FIDs (github.com/POSTECH-CVLab/PyTorch-StudioGAN), for context: the

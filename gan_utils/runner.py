@@ -57,23 +57,30 @@ def train_or_reuse(config: TrainConfig, notebook: str, epochs: int | None = None
 
 def build_gan(config: TrainConfig) -> training.GAN:
     """The configuration's generator and discriminator in a compiled GAN (parameter counts checked
-    against the report's where it states them)."""
+    against the report's where it states them), with the modern ingredients it names."""
     generator, discriminator = models.build_gan_models(
         config.architecture, config.image_shape, config.latent_dim, n_classes=config.n_classes
     )
     models.check_param_counts(config.architecture, generator, discriminator)
+    if config.minibatch_std:
+        discriminator = models.with_minibatch_std(discriminator)
+    if config.spectral_norm:
+        discriminator = models.spectral_normalized(discriminator)
     gan = variants.make_gan(
         generator, discriminator, loss=config.loss, update=config.update, d_steps=config.d_steps,
         weight_clip=config.weight_clip, gradient_penalty_weight=config.gradient_penalty_weight,
+        r1_weight=config.r1_weight, augment=config.augment, ema_decay=config.ema_decay,
         class_loss_weight=config.class_loss_weight, real_label=config.real_label, fake_label=config.fake_label,
         generator_label=config.generator_label, seed=config.seed,
     )
-    gan.compile(d_optimizer=make_optimizer(config), g_optimizer=make_optimizer(config))
+    gan.compile(d_optimizer=make_optimizer(config, config.d_learning_rate),
+                g_optimizer=make_optimizer(config, config.g_learning_rate))
     return gan
 
 
-def make_optimizer(config: TrainConfig) -> keras.optimizers.Optimizer:
-    return training.optimizer(config.optimizer, config.learning_rate, config.beta_1, config.beta_2)
+def make_optimizer(config: TrainConfig, learning_rate: float | None = None) -> keras.optimizers.Optimizer:
+    """The configuration's optimizer, at ``learning_rate`` (one network's, TTUR) or its own."""
+    return training.optimizer(config.optimizer, learning_rate or config.learning_rate, config.beta_1, config.beta_2)
 
 
 def load_images(config: TrainConfig, split: str, smoke: bool | None = None):

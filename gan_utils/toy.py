@@ -127,7 +127,7 @@ def points_dataset(points, batch_size: int, seed: int = 0):
 
 @dataclass(frozen=True)
 class Recipe:
-    """A loss and its training options for ``GAN.compile``: what differs between the ways of
+    """A loss and its training options (``variants.make_gan``): what differs between the ways of
     training compared here (the networks and the data stay the same)."""
 
     description: str

@@ -1,6 +1,8 @@
 """The modern ingredients on the one core: the hinge loss, R1, spectral normalisation and the
 minibatch standard-deviation feature."""
 
+import dataclasses
+
 import keras
 import numpy as np
 import pytest
@@ -162,29 +164,36 @@ def test_the_generator_average_is_updated_sampled_from_and_restored(tmp_path):
 
 
 def test_the_cumulative_recipes_add_one_ingredient_at_a_time():
-    from gan_utils import recipes
+    from gan_utils import recipes, runner
 
     names = [recipe.name for recipe in recipes.CUMULATIVE]
     assert names == ["dcgan", "hinge_sn", "ttur", "ema", "r1", "diffaugment"]
     last = recipes.recipe("diffaugment")
     assert (last.loss, last.spectral_norm, last.d_learning_rate, last.ema_decay, last.r1_weight, last.augment) == (
         "hinge", True, 4e-4, 0.999, 0.1, ("translation", "cutout"))
-    assert recipes.recipe("dcgan").options() == "(the DCGAN's)" and "ema_decay=0.999" in recipes.recipe("ema").options()
-    gan = recipes.recipe("r1").build("dcgan_tutorial", (28, 28, 1), 16, seed=0)
-    assert isinstance(gan, modern.HingeGAN) and gan.r1_weight == 0.1 and gan.ema_decay == 0.999
+    assert recipes.options(recipes.recipe("dcgan")) == "(the DCGAN's)"
+    assert "ema_decay=0.999" in recipes.options(recipes.recipe("ema"))
+
+    def built(name):  # a recipe is a configuration: runner.build_gan builds it, here on the digits' networks
+        config = dataclasses.replace(recipes.recipe(name), dataset="mnist_5k", architecture="dcgan_tutorial")
+        return runner.build_gan(config)
+
+    gan = built("r1")
+    assert isinstance(gan, modern.HingeGAN) and isinstance(gan, modern.R1Penalty) and gan.r1_weight == 0.1
+    assert gan.ema_decay == 0.999
     assert any(isinstance(layer, keras.layers.SpectralNormalization) for layer in gan.discriminator.layers)
     with pytest.raises(ValueError, match="'sngan'.*dcgan"):
         recipes.recipe("sngan")
     assert "49.03" in recipes.published_table() and "10,000 test" in recipes.published_table()
     # Beyond the cumulative order: ingredients added to the DCGAN itself.
-    assert recipes.recipe("dcgan_ema").options() == "ema_decay=0.999"
-    assert recipes.recipe("dcgan_ema_mbstd").options() == "minibatch_std=True, ema_decay=0.999"
-    gan = recipes.recipe("dcgan_ema_mbstd").build("dcgan_tutorial", (28, 28, 1), 16, seed=0)
+    assert recipes.options(recipes.recipe("dcgan_ema")) == "ema_decay=0.999"
+    assert recipes.options(recipes.recipe("dcgan_ema_mbstd")) == "minibatch_std=True, ema_decay=0.999"
+    gan = built("dcgan_ema_mbstd")
     assert any(isinstance(layer, models.MinibatchStdDev) for layer in gan.discriminator.layers)
     assert not isinstance(gan, modern.HingeGAN) and gan.ema_decay == 0.999
-    assert recipes.recipe("dcgan_ema_lr4x").options() == (
+    assert recipes.options(recipes.recipe("dcgan_ema_lr4x")) == (
         "d_learning_rate=0.0008, g_learning_rate=0.0008, ema_decay=0.999")
-    gan = recipes.recipe("dcgan_ema_lr4x").build("dcgan_tutorial", (28, 28, 1), 16, seed=0)
+    gan = built("dcgan_ema_lr4x")
     assert [float(o.learning_rate) for o in (gan.d_optimizer, gan.g_optimizer)] == pytest.approx([8e-4, 8e-4])
     assert (gan.d_optimizer.beta_1, gan.ema_decay) == (0.5, 0.999)
 

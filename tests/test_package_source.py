@@ -64,7 +64,8 @@ SHOWN = list(notebook_sources())
 
 def test_the_notebooks_show_the_training_core_they_teach():
     shown = {(notebook[:2], name) for notebook, name, _ in SHOWN}
-    assert {("02", "variants.TutorialGAN"), ("04", "variants.WGAN"), ("04", "variants.WGANGP"),
+    assert {("02", "variants.TutorialGAN"), ("03", "models.cifar_dcgan_generator"),
+            ("03", "models.cifar_dcgan_discriminator"), ("04", "variants.WGAN"), ("04", "variants.WGANGP"),
             ("10", "conditional.ConditionalGAN"), ("11", "conditional.ACGAN"), ("13", "modern.HingeGAN"),
             ("13", "modern.R1Penalty"), ("13", "modern.DiffAugment"), ("13", "modern.WeightAverage")} <= shown, shown
 
