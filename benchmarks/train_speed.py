@@ -122,7 +122,7 @@ def gan_utils_loop(case: Case, images: np.ndarray, update: str):
         gan.fit(pipeline, steps_per_epoch=steps, epochs=1, verbose=0, callbacks=[timer])
         return steps / timer.seconds[-1]
 
-    return steps_per_second, getattr(gan, "d_steps", 1)
+    return steps_per_second, gan.d_steps
 
 
 def measure(case: Case, steps: int, repeats: int, ceiling: float) -> dict:

@@ -196,9 +196,5 @@ def apply(optimizer, grads, variables):
         optimizer.apply(grads, variables)
         return
     new_values, new_slots = optimizer.stateless_apply(_values(optimizer.variables), grads, _values(variables))
-    _keep_pairs(list(variables) + list(optimizer.variables), list(new_values) + list(new_slots))
-
-
-def _keep_pairs(variables, values):
-    for variable, value in zip(variables, values):
+    for variable, value in zip(list(variables) + list(optimizer.variables), list(new_values) + list(new_slots)):
         variable.assign(value)

@@ -58,7 +58,7 @@ class GAN(keras.Model):
     the noise drawn in the step (None follows ``keras.utils.set_random_seed``).
     """
 
-    conditional, n_classes = False, None
+    conditional, n_classes, d_steps = False, None, 1  # d_steps: discriminator updates per generator update
 
     def __init__(self, generator, discriminator, real_label=1.0, fake_label=0.0, generator_label=None,
                  seed=None, **kwargs):
@@ -105,7 +105,7 @@ class GAN(keras.Model):
     def fit(self, x=None, *args, steps_per_epoch=None, shuffle=False, **kwargs):
         """Keras ``fit``; a finite pipeline is repeated so every epoch trains ``steps_per_epoch``
         (``pipelines.for_fit``). Shuffling belongs to the pipeline, so ``shuffle`` defaults to False."""
-        x, steps_per_epoch = pipelines.for_fit(x, steps_per_epoch)
+        x, steps_per_epoch = pipelines.for_fit(x, steps_per_epoch, group=self.d_steps)
         return super().fit(x, *args, steps_per_epoch=steps_per_epoch, shuffle=shuffle, **kwargs)
 
     # --- the networks, and the losses over the discriminator's outputs ---------------------------

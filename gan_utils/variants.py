@@ -19,7 +19,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from gan_utils import losses, pipelines, steps
+from gan_utils import losses, steps
 from gan_utils.conditional import ACGAN, ConditionalGAN
 from gan_utils.modern import DiffAugment, HingeGAN, R1Penalty, WeightAverage
 from gan_utils.training import GAN
@@ -86,10 +86,6 @@ class DiscriminatorSteps(GAN):
             raise ValueError(f"d_steps must be a positive integer, got {d_steps!r}.")
         super().__init__(generator, discriminator, **kwargs)
         self.d_steps = d_steps
-
-    def fit(self, x=None, *args, steps_per_epoch=None, **kwargs):
-        x, steps_per_epoch = pipelines.for_fit(x, steps_per_epoch, group=self.d_steps)
-        return super().fit(x, *args, steps_per_epoch=steps_per_epoch, **kwargs)
 
     def gan_step(self, data):
         real_images, labels = self.unpack(data)

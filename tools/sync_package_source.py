@@ -24,11 +24,12 @@ def package_source(name: str) -> str:
 
 
 def synced(cell_source: str, name: str) -> str:
-    """The cell with everything from its ``class`` line on replaced by the package's source."""
-    head, marker = cell_source, f"class {name.rsplit('.', 1)[1]}("
-    if marker in cell_source:
-        head = cell_source[:cell_source.index(marker)]
-    return head + package_source(name)
+    """The cell with everything from its ``class`` (or ``def``) line on replaced by the package's source."""
+    attribute = name.rsplit(".", 1)[1]
+    for marker in (f"class {attribute}(", f"def {attribute}("):
+        if marker in cell_source:
+            return cell_source[:cell_source.index(marker)] + package_source(name)
+    return cell_source + package_source(name)
 
 
 def main(argv=None) -> int:
