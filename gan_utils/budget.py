@@ -12,11 +12,9 @@ Assumptions, written out so a reader can change them:
 * The GPU is Colab's free NVIDIA T4: 8.1 TFLOP/s in float32 and 65 TFLOP/s in float16 on its
   tensor cores (NVIDIA's T4 datasheet). Small GANs reach a fraction of that: the layers are
   narrow, and each step is a few dozen small kernels. ``T4_SHARE_OF_PEAK`` is that fraction,
-  an assumption (on an H200, ``GAN.fit`` on JAX in full float32 reached 24-32% of that GPU's
-  float32 peak: docs/backends-and-gpu.md, "Measured on a GPU (an NVIDIA H200)"). Mixed precision (``mixed_float16``) can raise the
-  ceiling about 8x for the convolutions but rarely halves a small model's time; XLA fuses the
-  small element-wise kernels.
-  Neither is counted here.
+  an assumption (docs/backends-and-gpu.md gives the shares measured on a GPU). Neither mixed
+  precision (``mixed_float16``, a higher ceiling for the convolutions) nor XLA (fused element-wise
+  kernels) is counted here.
 
 The one measured anchor: report 002 trained its CIFAR-10 DCGAN (``dcgan_cifar10``) for 200 epochs
 in about 3 hours on a Colab GPU with the reports' ``train_on_batch`` loop; ``REPORT_002_MINUTES``.

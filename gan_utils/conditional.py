@@ -23,15 +23,6 @@ class ConditionalGAN(GAN):
         super().__init__(generator, discriminator, **kwargs)
         self.n_classes = classes_of(generator, discriminator, n_classes)
 
-    def check_networks(self, generator, discriminator):
-        found = (len(generator.inputs), len(discriminator.inputs), len(discriminator.outputs))
-        if found != self.signature:
-            raise ValueError(f"{type(self).__name__} takes networks with (generator inputs, discriminator inputs, "
-                             f"discriminator outputs) = {self.signature}; these have {found}.")
-        if tuple(generator.outputs[0].shape[1:]) != tuple(discriminator.inputs[0].shape[1:]):
-            raise ValueError(f"The generator makes images of shape {tuple(generator.outputs[0].shape[1:])} but "
-                             f"the discriminator takes {tuple(discriminator.inputs[0].shape[1:])}.")
-
     def make_images(self, noise, labels=None, training=False):
         return self.generator([noise, label_column(labels)], training=training)
 
@@ -66,7 +57,7 @@ class ACGAN(ConditionalGAN):
     """Odena et al.'s auxiliary classifier: ``discriminator(image) -> [logit, class logits]``; both
     networks add ``class_loss_weight`` times a class term to their loss (report 003 sums them)."""
 
-    signature = (2, 1, 2)
+    signature = (2, 1, 2)  # a class head: the discriminator gives a logit and class logits
     logged = GAN.logged + ("class_loss", "g_class_loss", "real_class_acc", "fake_class_acc")
 
     def __init__(self, generator, discriminator, class_loss_weight: float = 1.0, **kwargs):

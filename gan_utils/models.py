@@ -14,13 +14,13 @@ from keras import layers
 LEAKY_SLOPE = 0.2
 
 
-def _check_latent_dim(latent_dim) -> int:
+def checked_latent_dim(latent_dim) -> int:
     if not isinstance(latent_dim, int) or latent_dim < 1:
         raise ValueError(f"latent_dim must be a positive integer, got {latent_dim!r}.")
     return latent_dim
 
 
-def _base_size(image_shape, upsamplings: int) -> tuple[int, int]:
+def base_size(image_shape, upsamplings: int) -> tuple[int, int]:
     height, width, factor = image_shape[0], image_shape[1], 2**upsamplings
     if height % factor or width % factor:
         raise ValueError(f"image_shape {tuple(image_shape)} cannot be reached by {upsamplings} stride-2 "
@@ -45,8 +45,8 @@ def keras_gan_generator(
     image channels. Report 001 uses upsamplings=2 (7x7x128 start, 1,164,289 parameters); report
     000 uses upsamplings=1 (14x14x128). ``dense_filters`` defaults to ``filters``.
     """
-    latent_dim = _check_latent_dim(latent_dim)
-    base_h, base_w = _base_size(image_shape, upsamplings)
+    latent_dim = checked_latent_dim(latent_dim)
+    base_h, base_w = base_size(image_shape, upsamplings)
     dense_filters = dense_filters or filters
     model = keras.Sequential(name=name)
     model.add(keras.Input(shape=(latent_dim,), name="latent"))
@@ -84,55 +84,45 @@ def keras_gan_discriminator(
     return model
 
 
-def dcgan_generator(
-    latent_dim: int = 100,
-    image_shape=(28, 28, 1),
-    base_filters: int = 256,
-    kernel_size: int = 5,
-    negative_slope: float = 0.3,
-    name: str = "generator",
-) -> keras.Model:
+def dcgan_generator(latent_dim: int = 100, image_shape=(28, 28, 1), name: str = "generator") -> keras.Model:
     """The TensorFlow DCGAN tutorial's generator (reports 001 and 004), with a tanh output.
 
-    Dense (no bias) to (h/4, w/4, base_filters), batch norm, LeakyReLU; Conv2DTranspose to
-    base_filters/2 at stride 1, then base_filters/4 and the image channels at stride 2, each
-    but the last followed by batch norm and LeakyReLU. For MNIST: 2,330,944 parameters of which
-    25,472 (batch-norm moving statistics) are non-trainable. Report 004's CIFAR-10 variant is the
-    same recipe at image_shape (32, 32, 3): dense 8x8x256, conv-transposes 128-64-3.
-    ``negative_slope`` 0.3 is Keras' LeakyReLU default, which the tutorial relies on.
+    Dense (no bias) to a (h/4, w/4, 256) map; 5x5 Conv2DTranspose of 128 at stride 1, of 64 and then
+    the image channels at stride 2; batch norm and LeakyReLU (Keras' default slope 0.3) after all
+    but the last. For MNIST: 2,330,944 parameters, 25,472 of them (the batch-norm moving statistics)
+    non-trainable. At image_shape (32, 32, 3) it is report 004's CIFAR-10 generator (dense 8x8x256).
     """
-    latent_dim = _check_latent_dim(latent_dim)
-    base_h, base_w = _base_size(image_shape, 2)
+    latent_dim = checked_latent_dim(latent_dim)
+    height, width = base_size(image_shape, 2)
     model = keras.Sequential(name=name)
     model.add(keras.Input(shape=(latent_dim,), name="latent"))
-    model.add(layers.Dense(base_h * base_w * base_filters, use_bias=False))
+    model.add(layers.Dense(height * width * 256, use_bias=False))
     model.add(layers.BatchNormalization())
-    model.add(layers.LeakyReLU(negative_slope=negative_slope))
-    model.add(layers.Reshape((base_h, base_w, base_filters)))
-    for filters, stride in ((base_filters // 2, 1), (base_filters // 4, 2)):
-        model.add(layers.Conv2DTranspose(filters, kernel_size, strides=stride, padding="same", use_bias=False))
+    model.add(layers.LeakyReLU(negative_slope=0.3))
+    model.add(layers.Reshape((height, width, 256)))
+    for filters, stride in ((128, 1), (64, 2)):
+        model.add(layers.Conv2DTranspose(filters, 5, strides=stride, padding="same", use_bias=False))
         model.add(layers.BatchNormalization())
-        model.add(layers.LeakyReLU(negative_slope=negative_slope))
-    model.add(
-        layers.Conv2DTranspose(
-            image_shape[2], kernel_size, strides=2, padding="same", use_bias=False, activation="tanh"
-        )
-    )
+        model.add(layers.LeakyReLU(negative_slope=0.3))
+    model.add(layers.Conv2DTranspose(image_shape[2], 5, strides=2, padding="same", use_bias=False, activation="tanh"))
     return model
 
 
 def dcgan_discriminator(
-    image_shape=(28, 28, 1),
-    filters=(64, 128),
-    kernel_size: int = 5,
-    dropout: float = 0.3,
-    negative_slope: float = 0.3,
-    name: str = "discriminator",
+    image_shape=(28, 28, 1), filters=(64, 128), dropout: float = 0.3, name: str = "discriminator"
 ) -> keras.Model:
-    """The TensorFlow DCGAN tutorial's discriminator, returning a logit: report 001's recipe with
-    5x5 stride-2 convs of 64 and 128 filters, LeakyReLU 0.3 and dropout 0.3, Flatten, Dense(1).
+    """The TensorFlow DCGAN tutorial's discriminator, returning a logit: 5x5 stride-2 convs of 64 and
+    128 filters, each followed by LeakyReLU (Keras' default slope 0.3) and dropout; Flatten, Dense(1).
     212,865 parameters on MNIST."""
-    return keras_gan_discriminator(image_shape, filters, dropout, kernel_size, negative_slope, name)
+    model = keras.Sequential(name=name)
+    model.add(keras.Input(shape=tuple(image_shape), name="image"))
+    for count in filters:
+        model.add(layers.Conv2D(count, 5, strides=2, padding="same"))
+        model.add(layers.LeakyReLU(negative_slope=0.3))
+        model.add(layers.Dropout(dropout))
+    model.add(layers.Flatten())
+    model.add(layers.Dense(1, name="logit", dtype="float32"))  # float32 logits under mixed precision
+    return model
 
 
 def cifar_dcgan_generator(
@@ -163,7 +153,7 @@ def cifar_dcgan_discriminator(
     return model
 
 
-def _label_map(labels, n_classes: int, embedding_dim: int, height: int, width: int, use_bias: bool = True,
+def label_map(labels, n_classes: int, embedding_dim: int, height: int, width: int, use_bias: bool = True,
                kernel_initializer="glorot_uniform"):
     """Report 004's label path: Embedding(n_classes, embedding_dim) -> Dense(h*w) -> an (h, w, 1)
     map that is concatenated as an extra channel. The Embedding is named "label_embedding" so
@@ -173,12 +163,12 @@ def _label_map(labels, n_classes: int, embedding_dim: int, height: int, width: i
     return layers.Reshape((height, width, 1))(x)
 
 
-def _label_input() -> keras.KerasTensor:
+def label_input() -> keras.KerasTensor:
     # Shape (1,) as in report 004; the GAN reshapes (n,) labels to (n, 1).
     return keras.Input(shape=(1,), dtype="int32", name="label")
 
 
-def _check_n_classes(n_classes) -> int:
+def checked_n_classes(n_classes) -> int:
     if not isinstance(n_classes, int) or n_classes < 2:
         raise ValueError(f"n_classes must be an integer of at least 2, got {n_classes!r}.")
     return n_classes
@@ -205,16 +195,15 @@ def conditional_dcgan_generator(
 
     ``batch_norm=True`` puts a BatchNormalization after the Dense and after each transposed
     convolution, before the activation, where the DCGAN paper's guidelines and the TensorFlow
-    tutorial's generator have it (+25,856 parameters, 12,928 of them non-trainable); one of the
-    changes screened against the report's model going black on the MNIST digits, which it did not
-    cure (docs/results.md). ``kernel_initializer``
-    applies to every Dense and convolution (the DCGAN paper's is ``RandomNormal(0, 0.02)``).
+    tutorial's generator have it (+25,856 parameters, 12,928 of them non-trainable; docs/results.md
+    measures what it changes). ``kernel_initializer`` applies to every Dense and convolution (the
+    DCGAN paper's is ``RandomNormal(0, 0.02)``).
     """
-    latent_dim = _check_latent_dim(latent_dim)
-    n_classes = _check_n_classes(n_classes)
-    base_h, base_w = _base_size(image_shape, len(filters))
+    latent_dim = checked_latent_dim(latent_dim)
+    n_classes = checked_n_classes(n_classes)
+    base_h, base_w = base_size(image_shape, len(filters))
     latent = keras.Input(shape=(latent_dim,), name="latent")
-    labels = _label_input()
+    labels = label_input()
 
     def normalised(x):
         return layers.BatchNormalization()(x) if batch_norm else x
@@ -222,9 +211,9 @@ def conditional_dcgan_generator(
     x = layers.Dense(base_h * base_w * dense_filters, use_bias=False, kernel_initializer=kernel_initializer)(latent)
     x = layers.LeakyReLU(negative_slope=0.3)(normalised(x))
     x = layers.Reshape((base_h, base_w, dense_filters))(x)
-    label_map = _label_map(labels, n_classes, embedding_dim, base_h, base_w, use_bias=False,
-                           kernel_initializer=kernel_initializer)
-    x = layers.Concatenate()([x, label_map])
+    label_channel = label_map(labels, n_classes, embedding_dim, base_h, base_w, use_bias=False,
+                              kernel_initializer=kernel_initializer)
+    x = layers.Concatenate()([x, label_channel])
     for index, count in enumerate(filters):
         x = layers.Conv2DTranspose(count, 4, strides=2, padding="same", kernel_initializer=kernel_initializer)(x)
         x = layers.LeakyReLU(negative_slope=0.3 if index == 0 else LEAKY_SLOPE)(normalised(x))
@@ -264,12 +253,12 @@ def conditional_dcgan_discriminator(
     """
     if output not in DISCRIMINATOR_OUTPUTS:
         raise ValueError(f"Unknown discriminator output {output!r}; accepted are {list(DISCRIMINATOR_OUTPUTS)}.")
-    n_classes = _check_n_classes(n_classes)
+    n_classes = checked_n_classes(n_classes)
     height, width = image_shape[0], image_shape[1]
     images = keras.Input(shape=tuple(image_shape), name="image")
-    labels = _label_input()
+    labels = label_input()
     x = layers.GaussianNoise(input_noise)(images) if input_noise else images
-    x = layers.Concatenate()([x, _label_map(labels, n_classes, embedding_dim, height, width,
+    x = layers.Concatenate()([x, label_map(labels, n_classes, embedding_dim, height, width,
                                             kernel_initializer=kernel_initializer)])
     for count in filters:
         x = layers.Conv2D(count, 3, strides=2, padding="same", kernel_initializer=kernel_initializer)(x)
@@ -291,15 +280,15 @@ def acgan_generator(
     with report 004's label path, an Embedding(10, 50) -> Dense(16) -> 4x4x1 channel concatenated
     with the 4x4x256 map. Report 003 describes the ACGAN but not its layers. ``upsamplings=2``
     fits 28x28 images."""
-    latent_dim = _check_latent_dim(latent_dim)
-    n_classes = _check_n_classes(n_classes)
-    base_h, base_w = _base_size(image_shape, upsamplings)
+    latent_dim = checked_latent_dim(latent_dim)
+    n_classes = checked_n_classes(n_classes)
+    base_h, base_w = base_size(image_shape, upsamplings)
     latent = keras.Input(shape=(latent_dim,), name="latent")
-    labels = _label_input()
+    labels = label_input()
     x = layers.Dense(base_h * base_w * dense_filters)(latent)
     x = layers.LeakyReLU(negative_slope=LEAKY_SLOPE)(x)
     x = layers.Reshape((base_h, base_w, dense_filters))(x)
-    x = layers.Concatenate()([x, _label_map(labels, n_classes, embedding_dim, base_h, base_w)])
+    x = layers.Concatenate()([x, label_map(labels, n_classes, embedding_dim, base_h, base_w)])
     for _ in range(upsamplings):
         x = layers.Conv2DTranspose(filters, 4, strides=2, padding="same")(x)
         x = layers.LeakyReLU(negative_slope=LEAKY_SLOPE)(x)
@@ -314,7 +303,7 @@ def acgan_discriminator(
     """An ACGAN discriminator: report 002's CIFAR-10 conv stack (64 at stride 1, then 128, 128,
     256 at stride 2, LeakyReLU 0.2, dropout 0.4) shared by two heads, a real/fake ``logit``
     (Dense(1)) and ``class_logits`` (Dense(n_classes)), both without activation."""
-    n_classes = _check_n_classes(n_classes)
+    n_classes = checked_n_classes(n_classes)
     images = keras.Input(shape=tuple(image_shape), name="image")
     x = images
     for index, count in enumerate(filters):

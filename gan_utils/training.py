@@ -49,16 +49,14 @@ def adam(learning_rate=2e-4, beta_1: float = 0.5, beta_2: float = 0.999) -> kera
 
 
 class GAN(keras.Model):
-    """A generator and a discriminator trained against each other with ``fit``.
-
-    The generator maps (batch, latent_dim) normal noise to images; the discriminator maps images to
-    one logit each (no sigmoid). ``real_label``/``fake_label``: the discriminator's targets (1 and 0;
-    0.9 is one-sided label smoothing, Salimans et al. 2016; the label swap uses 0 and 1);
-    ``generator_label``: the generator's target for its fakes (default ``real_label``). ``seed``: of
-    the noise drawn in the step (None follows ``keras.utils.set_random_seed``).
-    """
+    """A generator and a discriminator trained against each other with ``fit``: the generator maps
+    (batch, latent_dim) normal noise to images, the discriminator images to one logit each.
+    ``real_label``/``fake_label``: the discriminator's targets (1 and 0; a real target of 0.9 is
+    one-sided label smoothing, Salimans et al. 2016); ``generator_label``: the generator's target
+    for its fakes (default ``real_label``); ``seed``: of the noise drawn in the step."""
 
     conditional, n_classes, d_steps = False, None, 1  # d_steps: discriminator updates per generator update
+    signature = (1, 1, 1)  # the generator's inputs, the discriminator's inputs and outputs
 
     def __init__(self, generator, discriminator, real_label=1.0, fake_label=0.0, generator_label=None,
                  seed=None, **kwargs):
@@ -78,11 +76,12 @@ class GAN(keras.Model):
     logged = ("d_loss", "g_loss", "real_acc", "fake_acc")  # the running means fit shows
 
     def check_networks(self, generator, discriminator):
-        """A clear error for networks this class cannot train; variants with labels override it."""
-        if (len(generator.inputs), len(discriminator.inputs), len(discriminator.outputs)) != (1, 1, 1):
-            raise ValueError("GAN trains generator(noise) -> images with discriminator(images) -> logit; these "
-                             "networks take or give more (labels, a class head): use variants.ConditionalGAN or "
-                             "variants.ACGAN, or variants.make_gan, which picks one.")
+        """A clear error for networks this class cannot train (their inputs and outputs: ``signature``)."""
+        found = (len(generator.inputs), len(discriminator.inputs), len(discriminator.outputs))
+        if found != self.signature:
+            raise ValueError(f"{type(self).__name__} takes networks with (generator inputs, discriminator inputs, discriminator "
+                             f"outputs) = {self.signature}; these have {found} (labels: use variants.ConditionalGAN "
+                             "or variants.ACGAN).")
         if tuple(generator.outputs[0].shape[1:]) != tuple(discriminator.inputs[0].shape[1:]):
             raise ValueError(f"The generator makes images of shape {tuple(generator.outputs[0].shape[1:])} but "
                              f"the discriminator takes {tuple(discriminator.inputs[0].shape[1:])}.")
