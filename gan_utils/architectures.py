@@ -8,7 +8,7 @@ from typing import Callable
 
 import keras
 
-from gan_utils import models
+from gan_utils import models, names
 
 
 @dataclass(frozen=True)
@@ -116,12 +116,7 @@ ARCHITECTURES = {
 
 
 def architecture(name: str) -> Architecture:
-    try:
-        return ARCHITECTURES[name]
-    except (KeyError, TypeError):
-        raise ValueError(
-            f"Unknown architecture {name!r}; accepted names are {sorted(ARCHITECTURES)}."
-        ) from None
+    return names.look_up(ARCHITECTURES, name, "architecture")
 
 
 def build_gan_models(name: str, image_shape=(28, 28, 1), latent_dim: int = 100, n_classes: int = 10):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from gan_utils import data, models, variants
+from gan_utils import data, models, names, variants
 
 
 @dataclass(frozen=True)
@@ -184,10 +184,7 @@ CONFIGS = {
 
 
 def get_config(name: str) -> TrainConfig:
-    try:
-        return CONFIGS[name]
-    except (KeyError, TypeError):
-        raise ValueError(f"Unknown configuration {name!r}; accepted are {sorted(CONFIGS)}.") from None
+    return names.look_up(CONFIGS, name, "configuration")
 
 
 def describe(config: TrainConfig) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
+from gan_utils import names
 from gan_utils.smoke import smoke_mode
 
 
@@ -54,12 +55,7 @@ VALUE_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 
 def dataset_info(name: str) -> DatasetInfo:
     """The shape and class names of a dataset; a clear error for an unknown name."""
-    try:
-        return DATASETS[name]
-    except (KeyError, TypeError):
-        raise ValueError(
-            f"Unknown dataset {name!r}; accepted names are {sorted(DATASETS)}."
-        ) from None
+    return names.look_up(DATASETS, name, "dataset")
 
 
 def resolve_value_range(value_range) -> tuple[float, float]:
@@ -244,11 +240,4 @@ def load_dataset(
     return scale_images(images, value_range), labels
 
 
-def __getattr__(name: str):
-    """``data.make_dataset`` and the other pipeline names live in ``pipelines`` (imported on use:
-    it imports this module)."""
-    if name in ("Batches", "for_fit", "is_pipeline", "make_dataset"):
-        from gan_utils import pipelines
-
-        return getattr(pipelines, name)
-    raise AttributeError(f"module 'gan_utils.data' has no attribute {name!r}")
+__getattr__ = names.forwarding(__name__, {"pipelines": ("Batches", "for_fit", "is_pipeline", "make_dataset")})

@@ -6,10 +6,10 @@ the numerically stable binary cross-entropy); it has no parameters, so the count
 
 from __future__ import annotations
 
-import importlib
-
 import keras
 from keras import layers
+
+from gan_utils import names
 
 LEAKY_SLOPE = 0.2
 
@@ -322,10 +322,4 @@ _MOVED = {"architectures": ("ARCHITECTURES", "Architecture", "architecture", "bu
           "budget": ("forward_flops",)}
 
 
-def __getattr__(name: str):
-    """The registry (``architectures``), the modern recipe's layers (``discriminators``) and the FLOP
-    count (``budget``), where the notebooks found them; imported on use (they import this module)."""
-    for module, names in _MOVED.items():
-        if name in names:
-            return getattr(importlib.import_module(f"gan_utils.{module}"), name)
-    raise AttributeError(f"module 'gan_utils.models' has no attribute {name!r}")
+__getattr__ = names.forwarding(__name__, _MOVED)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from gan_utils import names
 from gan_utils.configurations import TrainConfig
 
 # The DCGAN the ladder starts from: report 004's CIFAR-10 networks, 10 epochs, notebook 13's.
@@ -57,9 +58,7 @@ RECIPES = {config.name: config for config in CUMULATIVE + BEYOND}
 
 
 def recipe(name: str) -> TrainConfig:
-    if name not in RECIPES:
-        raise ValueError(f"Unknown recipe {name!r}; accepted are {list(RECIPES)}.")
-    return RECIPES[name]
+    return names.look_up(RECIPES, name, "recipe")
 
 
 def options(config: TrainConfig) -> str:

@@ -16,7 +16,6 @@ is a second training loop. ``RECIPES`` names the four ways of training compared 
 
 from __future__ import annotations
 
-import importlib
 import math
 from dataclasses import dataclass
 
@@ -24,7 +23,7 @@ import keras
 import numpy as np
 import scipy.special
 
-from gan_utils import models, training, variants
+from gan_utils import models, names, training, variants
 
 
 @dataclass(frozen=True)
@@ -310,10 +309,4 @@ _MOVED = {"toy_measures": ("kernel_density", "optimal_discriminator", "game_valu
           "toy_plots": ("draw_1d", "draw_2d", "figure_to_array", "learning_frames", "write_gifs")}
 
 
-def __getattr__(name: str):
-    """The measurements (``toy_measures``) and the pictures (``toy_plots``), where the notebooks
-    have always found them; imported on use (they import this module)."""
-    for module, names in _MOVED.items():
-        if name in names:
-            return getattr(importlib.import_module(f"gan_utils.{module}"), name)
-    raise AttributeError(f"module 'gan_utils.toy' has no attribute {name!r}")
+__getattr__ = names.forwarding(__name__, _MOVED)
