@@ -12,6 +12,7 @@ Extractors:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -86,6 +87,20 @@ def build_classifier(image_shape, n_classes: int = 10):
     return model
 
 
+LOADED_JUDGES = {}  # path -> (file stamp, model): one model per judge file in a runtime
+
+
+def loaded_judge(path: Path):
+    """The judge saved at ``path``, loaded once and again only when the file changes (a retrained
+    judge): one model per judge keeps Keras from tracing its predict function anew at every score."""
+    import keras
+
+    stamp = (path.stat().st_mtime_ns, path.stat().st_size)
+    if LOADED_JUDGES.get(path, (None,))[0] != stamp:
+        LOADED_JUDGES[path] = (stamp, keras.models.load_model(path))
+    return LOADED_JUDGES[path][1]
+
+
 def dataset_classifier(dataset: str, smoke: bool | None = None, epochs: int | None = None, verbose: int = 0,
                        seed: int = 0):
     """The cached classifier of a dataset (images in [0, 1]), trained on first use (from ``seed``).
@@ -102,7 +117,7 @@ def dataset_classifier(dataset: str, smoke: bool | None = None, epochs: int | No
     path = cache_dir() / f"classifier_{key}.keras"
     accuracy_path = path.with_suffix(".accuracy.txt")
     if path.exists() and accuracy_path.exists():
-        return keras.models.load_model(path), float(accuracy_path.read_text())
+        return loaded_judge(path), float(accuracy_path.read_text())
     train_x, train_y = data.load_dataset(dataset, "train", "sigmoid", smoke=smoke,
                                          max_samples=SMOKE_CLASSIFIER_SAMPLES if smoke else None)
     test_x, test_y = data.load_dataset(dataset, "test", "sigmoid", smoke=smoke)
@@ -133,12 +148,19 @@ def to_unit_range(images, value_range) -> np.ndarray:
     return (np.asarray(images, np.float32) - low) / (high - low)
 
 
-def classifier_extractor(dataset: str, value_range, smoke: bool | None = None, batch_size: int = 256) -> FeatureExtractor:
-    """Features (128-d embedding) and logits of the dataset's cached classifier."""
+@functools.lru_cache(maxsize=8)
+def embedding_model(classifier):
+    """A classifier's embedding and logits as one model, built once per classifier."""
     import keras
 
+    return keras.Model(classifier.inputs[0], [classifier.get_layer("embedding").output, classifier.output])
+
+
+def classifier_extractor(dataset: str, value_range, smoke: bool | None = None, batch_size: int = 256) -> FeatureExtractor:
+    """Features (128-d embedding) and logits of the dataset's cached classifier."""
+
     model, accuracy = dataset_classifier(dataset, smoke)
-    embed = keras.Model(model.inputs[0], [model.get_layer("embedding").output, model.output])
+    embed = embedding_model(model)
 
     def run(images):
         features, logits = embed.predict(to_unit_range(images, value_range), batch_size=batch_size, verbose=0)
