@@ -158,7 +158,6 @@ def embedding_model(classifier):
 
 def classifier_extractor(dataset: str, value_range, smoke: bool | None = None, batch_size: int = 256) -> FeatureExtractor:
     """Features (128-d embedding) and logits of the dataset's cached classifier."""
-
     model, accuracy = dataset_classifier(dataset, smoke)
     embed = embedding_model(model)
 

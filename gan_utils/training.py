@@ -51,9 +51,9 @@ def adam(learning_rate=2e-4, beta_1: float = 0.5, beta_2: float = 0.999) -> kera
 class GAN(keras.Model):
     """A generator and a discriminator trained against each other with ``fit``: the generator maps
     (batch, latent_dim) normal noise to images, the discriminator images to one logit each.
-    ``real_label``/``fake_label``: the discriminator's targets (1 and 0; a real target of 0.9 is
-    one-sided label smoothing, Salimans et al. 2016); ``generator_label``: the generator's target
-    for its fakes (default ``real_label``); ``seed``: of the noise drawn in the step."""
+    ``real_label``/``fake_label``: the discriminator's targets (1 and 0); ``generator_label``: the
+    generator's target for its fakes (default ``real_label``; real 0.9 with generator 1 is one-sided
+    label smoothing, Salimans et al. 2016); ``seed``: of the noise drawn in the step."""
 
     conditional, n_classes, d_steps = False, None, 1  # d_steps: discriminator updates per generator update
     signature = (1, 1, 1)  # the generator's inputs, the discriminator's inputs and outputs
