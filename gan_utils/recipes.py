@@ -79,7 +79,7 @@ PUBLISHED_CIFAR10 = {
 }
 
 
-def published_table() -> str:
+def published_fid_table() -> str:
     """StudioGAN's CIFAR-10 FIDs as a Markdown table, one column per protocol."""
     protocols = list(PUBLISHED_CIFAR10)
     models = list(dict.fromkeys(model for rows in PUBLISHED_CIFAR10.values() for model in rows))

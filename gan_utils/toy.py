@@ -305,7 +305,7 @@ def mesh(mixture: GaussianMixture, n: int = 81, margin: float = 0.5):
 _MOVED = {"toy_measures": ("kernel_density", "optimal_discriminator", "game_value", "jensen_shannon",
                            "OptimalDiscriminatorCheck", "check_optimal_discriminator", "ModeCoverage", "mode_coverage",
                            "PUBLISHED", "PUBLISHED_PROTOCOLS", "ToyRun", "compare_recipes", "coverage_table",
-                           "published_table"),
+                           "published_mode_collapse_table"),
           "toy_plots": ("draw_1d", "draw_2d", "figure_to_array", "learning_frames", "write_gifs")}
 
 

@@ -232,7 +232,7 @@ def coverage_table(runs) -> str:
     return "\n".join(lines)
 
 
-def published_table() -> str:
+def published_mode_collapse_table() -> str:
     """The published rows, as Markdown, for the table beside ours."""
     lines = ["| source | model | ring_8 modes | ring_8 high-quality (%) | grid_25 modes | grid_25 high-quality (%) |",
              "|---|---|---|---|---|---|"]

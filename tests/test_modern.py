@@ -184,7 +184,7 @@ def test_the_cumulative_recipes_add_one_ingredient_at_a_time():
     assert any(isinstance(layer, keras.layers.SpectralNormalization) for layer in gan.discriminator.layers)
     with pytest.raises(ValueError, match="'sngan'.*dcgan"):
         recipes.recipe("sngan")
-    assert "49.03" in recipes.published_table() and "10,000 test" in recipes.published_table()
+    assert "49.03" in recipes.published_fid_table() and "10,000 test" in recipes.published_fid_table()
     # Beyond the cumulative order: ingredients added to the DCGAN itself.
     assert recipes.options(recipes.recipe("dcgan_ema")) == "ema_decay=0.999"
     assert recipes.options(recipes.recipe("dcgan_ema_mbstd")) == "minibatch_std=True, ema_decay=0.999"

@@ -74,7 +74,7 @@ def test_compare_recipes_makes_a_table_with_mean_and_spread():
     table = toy.coverage_table(runs)
     assert table.count("| ring_8 |") == 2 and table.count(" ± ") == 4
     assert [run.snapshots is not None for run in runs] == [True, False, True, False]
-    assert "PacGAN" in toy.published_table() and "VEEGAN" in toy.published_table()
+    assert "PacGAN" in toy.published_mode_collapse_table() and "VEEGAN" in toy.published_mode_collapse_table()
 
 
 def test_unknown_recipe_and_bad_inputs_are_named():
