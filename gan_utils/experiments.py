@@ -163,8 +163,9 @@ def nearest_neighbours(queries, references, k: int = 1, features: Callable | Non
 
 
 def discriminator_features(discriminator, images, pooled_size: int = 4, batch_size: int = 256) -> np.ndarray:
-    """The DCGAN paper's feature extractor: every convolutional layer's activations of a
-    discriminator, max-pooled to ``pooled_size`` x ``pooled_size``, flattened and concatenated."""
+    """The DCGAN paper's feature extractor: every convolutional layer's output (before the activation
+    layer that follows it) of a discriminator, max-pooled to ``pooled_size`` x ``pooled_size``,
+    flattened and concatenated."""
     import keras
     import tensorflow as tf
 
