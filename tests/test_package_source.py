@@ -74,3 +74,14 @@ def test_a_class_a_notebook_shows_is_the_packages_source_verbatim(notebook, name
     module, attribute = name.rsplit(".", 1)
     package_source = inspect.getsource(getattr(importlib.import_module(f"gan_utils.{module}"), attribute))
     assert package_source.strip() in source, f"{notebook} shows a {name} that is not the package's: copy it again"
+
+
+def test_names_that_moved_still_resolve_and_unknown_ones_are_named():
+    from gan_utils import architectures, data, models, pipelines, recipes, toy, toy_plots
+
+    assert models.build_gan_models is architectures.build_gan_models
+    assert data.make_dataset is pipelines.make_dataset and toy.draw_1d is toy_plots.draw_1d
+    with pytest.raises(AttributeError, match="'gan_utils.models' has no attribute 'nope'"):
+        models.nope  # noqa: B018
+    with pytest.raises(ValueError, match=r"Unknown recipe 'nope'; accepted are \['dcgan', 'dcgan_ema'"):
+        recipes.recipe("nope")
