@@ -30,7 +30,7 @@ fork:
 	@test -n "$(REPO)" || { echo "Usage: make fork REPO=owner/name"; exit 2; }
 	$(PYTHON) tools/repository.py set $(REPO)
 
-## test: the linter, then unit tests plus every notebook executed by nbval, in smoke mode (the training tests marked jax on the JAX backend too)
+## test: the linter, then unit tests plus every notebook executed by nbval, in smoke mode (the training tests marked jax and the notebooks in JAX_NOTEBOOKS on the JAX backend too)
 # Notebooks resume from their run folders; smoke runs start clean so that they really train.
 # GAN_UTILS_STRICT_CHECKS=1: a notebook check (gan_utils.check) that prints "NOT as expected" fails.
 # Three pytest-xdist workers, one file (notebook) per worker at a time, on 2 cores: much of a
@@ -39,8 +39,8 @@ fork:
 TEST_WORKERS ?= 3
 # The tests marked jax (the training core's public API) and the notebooks in JAX_NOTEBOOKS run
 # again on Keras' JAX backend, in the background while the main run goes (its workers leave a core
-# idle now and then); that run's log is printed after the main one, and either run failing fails
-# the target.
+# idle now and then; two JAX workers were slower: 22.8 against 21.4 minutes with eight notebooks);
+# that run's log is printed after the main one, and either run failing fails the target.
 test: venv
 	$(PY) -m ruff check .
 	rm -rf notebooks/runs
@@ -58,12 +58,19 @@ test: venv
 test-bench: venv
 	GAN_UTILS_SMOKE=1 $(PY) -m pytest -p no:cacheprovider -m bench tests
 
-## test-jax: notebooks 01 and 02 executed on Keras' JAX backend in smoke mode (their first cell lets KERAS_BACKEND win), about 15 minutes on 2 CPU cores; make test runs them too, beside its main run
-JAX_NOTEBOOKS := notebooks/01_keras_gan_mnist.ipynb notebooks/02_dcgan_mnist_fashion_mnist.ipynb
+## test-jax: every notebook that teaches a network, a loss or a step (00-04, 10, 11, 13: every GAN class and variant) executed on Keras' JAX backend in smoke mode (their first cell lets KERAS_BACKEND win), about 18 minutes on a 232 GFLOP/s 2-core host; make test runs JAX_NOTEBOOKS of them, beside its main run
+# make test's share, for CI's time: the base step (01), the tutorial's simultaneous one (02), the
+# critic loop with clipping and the penalty (04) and the modern ingredients (13). 00, 03, 10 and 11
+# would about double the JAX job (54 minutes on CI's slowest host against its main run's 38); their
+# classes take the same step on both backends in tests/test_backends.py and the tests marked jax.
+JAX_NOTEBOOKS := $(addprefix notebooks/,01_keras_gan_mnist.ipynb 02_dcgan_mnist_fashion_mnist.ipynb \
+	04_wgan_cifar10.ipynb 13_modern_recipe.ipynb)
+JAX_LESSON_NOTEBOOKS := $(JAX_NOTEBOOKS) $(addprefix notebooks/,00_gan_game_1d_2d.ipynb 03_dcgan_cifar10.ipynb \
+	10_conditional_dcgan_fashion_mnist.ipynb 11_acgan_cifar10.ipynb)
 test-jax: venv
 	rm -rf notebooks/runs/jax
 	KERAS_BACKEND=jax RUN_ROOT=$(CURDIR)/notebooks/runs/jax GAN_UTILS_SMOKE=1 GAN_UTILS_STRICT_CHECKS=1 $(PY) -m pytest \
-		--nbval-lax --nbval-current-env -p no:cacheprovider $(JAX_NOTEBOOKS)
+		--nbval-lax --nbval-current-env -p no:cacheprovider $(JAX_LESSON_NOTEBOOKS)
 
 ## colab-check: on Colab's versions (ci/colab-image.txt: TensorFlow 2.19.0, Keras 3.10.0, NumPy 2.0.2 and pyproject.toml's floors), pip's dry run of the notebooks' install must change none of TensorFlow, Keras, NumPy or protobuf; then gan_utils is installed with its dependencies and the unit tests (COLAB_TESTS) and notebook 01 run in smoke mode
 COLAB_VENV ?= .venv-colab
