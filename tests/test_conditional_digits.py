@@ -18,10 +18,10 @@ def test_a_short_run_on_digits_makes_images_of_the_requested_class(kind, epochs,
     gan = compiled(*builder(), learning_rate=learning_rate)
     gan.fit(data.make_dataset(images, labels, batch_size=32, seed=0, n_classes=10), epochs=epochs, verbose=0)
     judged = metrics.class_accuracy(gan, "mnist_5k", "tanh", n_per_class=50, smoke=False)
-    # Chance is 10%. Measured on 1,408 real digits: the conditional DCGAN well above 50% after 880
-    # steps (chance until about 500); the ACGAN 44-52% after 264 steps over two seeds and the three
-    # updates, so its bar is 3x chance.
-    assert judged["accuracy"] > (0.5 if kind == "conditional_dcgan" else 0.3), judged
+    # Chance is 10%. Measured on 1,408 real digits: the conditional DCGAN 57%, 71%, 57% and 62% after
+    # 880 steps from seeds 0-3 (50% once from an unseeded start; chance until about 500 steps), so its
+    # bar is 4x chance; the ACGAN 44-52% after 264 steps over two seeds and the three updates, 3x chance.
+    assert judged["accuracy"] > (0.4 if kind == "conditional_dcgan" else 0.3), judged
     assert judged["confusion"].sum() == 500 and judged["classifier"].startswith("mnist_5k classifier")
 
 
