@@ -39,8 +39,8 @@ fork:
 TEST_WORKERS ?= 3
 # The tests marked jax (the training core's public API) and the notebooks in JAX_NOTEBOOKS run
 # again on Keras' JAX backend, in the background while the main run goes (its workers leave a core
-# idle now and then; two JAX workers were slower: 22.8 against 21.4 minutes with eight notebooks);
-# that run's log is printed after the main one, and either run failing fails the target.
+# idle now and then; two JAX workers were slower, docs/testing.md "How long"); that run's log is
+# printed after the main one, and either run failing fails the target.
 test: venv
 	$(PY) -m ruff check .
 	rm -rf notebooks/runs
@@ -59,11 +59,8 @@ test-bench: venv
 	GAN_UTILS_SMOKE=1 $(PY) -m pytest -p no:cacheprovider -m bench tests
 
 ## test-jax: every notebook that teaches a network, a loss or a step (00-04, 10, 11, 13: every GAN class and variant) executed on Keras' JAX backend in smoke mode (their first cell lets KERAS_BACKEND win), about 18 minutes on a fast 2-core host; make test runs JAX_NOTEBOOKS of them, beside its main run
-# make test's share, for CI's time: the base step (01), the tutorial's simultaneous one (02), the
-# critic loop with clipping and the penalty (04) and the modern ingredients (13). With 00, 03, 10
-# and 11 too the JAX job took 21 minutes against 14 on a host about 3 times faster than CI's
-# slowest (about 64 minutes there); their classes take the same step on both backends in
-# tests/test_backends.py and the tests marked jax.
+# make test's share, for CI's time (docs/testing.md, "The JAX run and CI"): the base step (01), the
+# tutorial's simultaneous one (02), the critic loop with both constraints (04), the modern ingredients (13).
 JAX_NOTEBOOKS := $(addprefix notebooks/,01_keras_gan_mnist.ipynb 02_dcgan_mnist_fashion_mnist.ipynb \
 	04_wgan_cifar10.ipynb 13_modern_recipe.ipynb)
 JAX_LESSON_NOTEBOOKS := $(JAX_NOTEBOOKS) $(addprefix notebooks/,00_gan_game_1d_2d.ipynb 03_dcgan_cifar10.ipynb \
